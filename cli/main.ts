@@ -1,1 +1,50 @@
-export {};
+#!/usr/bin/env node
+/**
+ * The `governor` command: argument parsing and wiring only. Each subcommand lives in
+ * `cli/commands/<name>.ts` and exports `register(program)`.
+ *
+ * Exit codes: 0 success; 1 an internal failure (a bug: printed with its stack);
+ * 2 a usage error or bad input (one clear line, never a stack trace).
+ */
+import { Command, CommanderError } from 'commander';
+import { GovernorError } from '../sim-cluster/errors.js';
+import { registerCommands } from './commands/index.js';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command();
+  program
+    .name('governor')
+    .description('Learned performance management for multi-tenant microservice systems')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  registerCommands(program);
+  try {
+    await program.parseAsync(argv as string[]);
+    return 0;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+/** Turns an error into an exit code; user mistakes get one line, bugs get a stack. */
+export function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // commander has already printed its message (or the help text).
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof GovernorError) {
+    process.stderr.write(`governor: ${error.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`governor: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+  return 1;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = reportError(error);
+  },
+);
