@@ -1,0 +1,66 @@
+/**
+ * `governor/env`: Gymnasium-style spaces, envs, registry, wrappers, vector envs, the env
+ * checker and the classic control envs. Importing it registers `CartPole-v1` and
+ * `Pendulum-v1`.
+ */
+import './classic/register-classic.js';
+
+export type {
+  Env,
+  EnvMetadata,
+  EpisodeStatistics,
+  Info,
+  ResetArgs,
+  ResetResult,
+  StepResult,
+} from './env.js';
+export { assertAction } from './check-action.js';
+export { EnvCheckError } from './env-check-error.js';
+export { InvalidActionError, ResetNeededError } from '../sim-cluster/errors.js';
+
+export type { Space, SpaceJson } from './spaces/space.js';
+export { shapeSize } from './spaces/space.js';
+export { Box } from './spaces/box.js';
+export type { BoxOptions, BoxValue } from './spaces/box.js';
+export { Discrete, MultiBinary, MultiDiscrete } from './spaces/discrete.js';
+export { DictSpace, TupleSpace } from './spaces/composite.js';
+export type { DictValue } from './spaces/composite.js';
+export {
+  flatdim,
+  flatten,
+  flattenInto,
+  flattenSpace,
+  spaceFromJson,
+  unflatten,
+} from './spaces/flatten.js';
+
+export {
+  isRegistered,
+  loadEntryPoint,
+  make,
+  register,
+  registeredIds,
+  spec,
+  unregister,
+} from './registry.js';
+export type { EntryPoint, EnvFactory, EnvSpec, EnvSpecInput, MakeOptions } from './registry.js';
+
+export { Wrapper } from './wrapper.js';
+export { TimeLimit } from './wrappers/time-limit.js';
+export { OrderEnforcing } from './wrappers/order-enforcing.js';
+
+export type {
+  AutoresetMode,
+  ObservationBatch,
+  VectorEnv,
+  VectorResetResult,
+  VectorStepResult,
+} from './vector/vector-env.js';
+export { actionDim } from './vector/env-batch.js';
+export { SyncVectorEnv } from './vector/sync-vector-env.js';
+export type { VectorEnvOptions } from './vector/sync-vector-env.js';
+
+export { CART_POLE, CartPoleEnv, cartPoleDynamics } from './classic/cart-pole.js';
+export type { CartPoleOptions } from './classic/cart-pole.js';
+export { PENDULUM, PendulumEnv, angleNormalize, pendulumDynamics } from './classic/pendulum.js';
+export type { PendulumOptions } from './classic/pendulum.js';
