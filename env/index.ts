@@ -48,6 +48,15 @@ export type { EntryPoint, EnvFactory, EnvSpec, EnvSpecInput, MakeOptions } from 
 export { Wrapper } from './wrapper.js';
 export { TimeLimit } from './wrappers/time-limit.js';
 export { OrderEnforcing } from './wrappers/order-enforcing.js';
+export { RecordEpisodeStatistics } from './wrappers/record-episode-statistics.js';
+export { RunningMeanStd } from './wrappers/running-mean-std.js';
+export type { RunningMeanStdJson } from './wrappers/running-mean-std.js';
+export { NormalizeObservation } from './wrappers/normalize-observation.js';
+export type { NormalizeObservationOptions } from './wrappers/normalize-observation.js';
+export { NormalizeReward } from './wrappers/normalize-reward.js';
+export type { NormalizeRewardOptions } from './wrappers/normalize-reward.js';
+export { ClipAction } from './wrappers/clip-action.js';
+export { RescaleAction } from './wrappers/rescale-action.js';
 
 export type {
   AutoresetMode,
