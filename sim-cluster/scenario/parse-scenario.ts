@@ -1,0 +1,101 @@
+/**
+ * Scenario text → validated, normalised `Scenario` (DESIGN.md, "Scenario format").
+ * Pure: no file access (see load.ts). Every error is an `InvalidScenarioError` naming
+ * the source, the dotted field path and the rule with the actual value.
+ */
+import { parseDocument } from 'yaml';
+import { validateDistributionSpec } from '../distributions.js';
+import { InvalidScenarioError } from '../errors.js';
+import { parseApis } from './call-tree.js';
+import { parseServices } from './services.js';
+import { parseTenants } from './tenants.js';
+import type { NetworkSpec, Scenario } from './types.js';
+import {
+  Field,
+  expectKeys,
+  expectMapping,
+  expectNonNegative,
+  expectNonNegativeInteger,
+  expectPositive,
+  expectPresent,
+  expectString,
+} from './field.js';
+
+const TOP_LEVEL_KEYS = [
+  'name',
+  'duration',
+  'warmup',
+  'seed',
+  'controlInterval',
+  'network',
+  'services',
+  'apis',
+  'tenants',
+] as const;
+
+/** Aliases a document may expand before it is treated as a resource-exhaustion attack. */
+const MAX_ALIAS_COUNT = 1000;
+
+/**
+ * Parses YAML `text` and validates it. `source` names where it came from (a path, a
+ * bundled name or `<inline>`) in errors and in `Scenario.source`.
+ */
+export function parseScenario(text: string, source: string): Scenario {
+  return validateScenario(parseYaml(text, source), source);
+}
+
+/** YAML text → plain JS value; syntax errors report their line and column. */
+export function parseYaml(text: string, source: string): unknown {
+  const doc = parseDocument(text);
+  const error = doc.errors[0];
+  if (error !== undefined) {
+    const position = error.linePos?.[0];
+    const where = position ? ` at line ${position.line}, column ${position.col}` : '';
+    const message = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '');
+    throw new InvalidScenarioError(source, '', `YAML syntax error${where}: ${message}`);
+  }
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    throw new InvalidScenarioError(source, '', `YAML cannot be expanded: ${(e as Error).message}`);
+  }
+}
+
+/** Validates an already-parsed scenario object and fills every default. */
+export function validateScenario(raw: unknown, source: string): Scenario {
+  const root = new Field(source);
+  const obj = expectMapping(raw, root);
+  expectKeys(obj, TOP_LEVEL_KEYS, root);
+  const optional = <T>(key: string, parse: (v: unknown, f: Field) => T, fallback: T): T =>
+    obj[key] === undefined ? fallback : parse(obj[key], root.key(key));
+  const name = expectString(expectPresent(obj, 'name', root), root.key('name'));
+  const duration = expectPositive(expectPresent(obj, 'duration', root), root.key('duration'));
+  const warmup = optional('warmup', expectNonNegative, 0);
+  const seed = optional('seed', expectNonNegativeInteger, 1);
+  const controlInterval = optional('controlInterval', expectPositive, 1);
+  const network = optional('network', parseNetwork, {});
+  const services = parseServices(expectPresent(obj, 'services', root), root.key('services'));
+  const serviceNames = new Set(services.map((s) => s.name));
+  const apis = parseApis(expectPresent(obj, 'apis', root), root.key('apis'), serviceNames);
+  const apiNames = new Set(apis.map((a) => a.name));
+  const tenants = parseTenants(expectPresent(obj, 'tenants', root), root.key('tenants'), apiNames);
+  return {
+    name,
+    duration,
+    warmup,
+    seed,
+    controlInterval,
+    network,
+    services,
+    apis,
+    tenants,
+    source,
+  };
+}
+
+function parseNetwork(raw: unknown, at: Field): NetworkSpec {
+  const obj = expectMapping(raw, at);
+  expectKeys(obj, ['latency'], at);
+  if (obj['latency'] === undefined) return {};
+  return { latency: validateDistributionSpec(obj['latency'], at.file, at.key('latency').path) };
+}
