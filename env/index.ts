@@ -68,6 +68,10 @@ export type {
 export { actionDim } from './vector/env-batch.js';
 export { SyncVectorEnv } from './vector/sync-vector-env.js';
 export type { VectorEnvOptions } from './vector/sync-vector-env.js';
+export { AsyncVectorEnv } from './vector/async-vector-env.js';
+export type { AsyncVectorEnvOptions } from './vector/async-vector-env.js';
+export { makeVec } from './vector/make-vec.js';
+export type { MakeVecOptions } from './vector/make-vec.js';
 
 export { CART_POLE, CartPoleEnv, cartPoleDynamics } from './classic/cart-pole.js';
 export type { CartPoleOptions } from './classic/cart-pole.js';

@@ -1,0 +1,141 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RngStream } from '../../sim-cluster/rng.js';
+import { InvalidActionError } from '../../sim-cluster/errors.js';
+import { AsyncVectorEnv, SyncVectorEnv, makeVec } from '../../env/index.js';
+import type { VectorEnv } from '../../env/index.js';
+import './fixtures/counter-env.js';
+
+/** Observations, rewards and flags of a seeded 200-step run with seeded random actions. */
+async function trajectory(envs: VectorEnv, seed: number): Promise<number[]> {
+  const rng = new RngStream(seed, 'actions');
+  const trace: number[] = [...(await envs.reset({ seed })).observations];
+  for (let t = 0; t < 200; t++) {
+    const actions = Int32Array.from({ length: envs.numEnvs }, () => rng.nextInt(2));
+    const r = await envs.step(actions);
+    trace.push(...r.observations, ...r.rewards, ...r.terminated, ...r.truncated);
+  }
+  await envs.close();
+  return trace;
+}
+
+test('async and sync vector envs give identical 200-step CartPole trajectories', async () => {
+  const sync = await trajectory(SyncVectorEnv.make('CartPole-v1', 8), 11);
+  const oneEach = await trajectory(
+    await AsyncVectorEnv.create({ id: 'CartPole-v1', numEnvs: 8, numWorkers: 8 }),
+    11,
+  );
+  const twoWorkers = await trajectory(
+    await AsyncVectorEnv.create({ id: 'CartPole-v1', numEnvs: 8, numWorkers: 2 }),
+    11,
+  );
+  const threeWorkers = await trajectory(
+    await AsyncVectorEnv.create({ id: 'CartPole-v1', numEnvs: 8, numWorkers: 3 }),
+    11,
+  );
+  assert.deepEqual(oneEach, sync);
+  assert.deepEqual(twoWorkers, sync);
+  assert.deepEqual(threeWorkers, sync);
+});
+
+test('the same seed gives the same async trajectory twice', async () => {
+  const a = await trajectory(
+    await AsyncVectorEnv.create({ id: 'CartPole-v1', numEnvs: 4, numWorkers: 2 }),
+    5,
+  );
+  const b = await trajectory(
+    await AsyncVectorEnv.create({ id: 'CartPole-v1', numEnvs: 4, numWorkers: 2 }),
+    5,
+  );
+  assert.deepEqual(a, b);
+});
+
+test('workers build envs registered by a module they import', async () => {
+  const envs = await makeVec('test/Counter-v0', {
+    numEnvs: 3,
+    vectorizationMode: 'async',
+    numWorkers: 2,
+    makeOptions: { options: { episodeLength: 2 } },
+  });
+  try {
+    assert.equal(envs.obsDim, 3);
+    assert.ok((await envs.reset({ seed: 1 })).observations instanceof Float64Array);
+    const r1 = await envs.step(Int32Array.of(0, 1, 2));
+    assert.deepEqual(Array.from(r1.rewards), [1, 1, 1]);
+    assert.deepEqual(r1.infos, [{ t: 1 }, { t: 1 }, { t: 1 }]);
+    const r2 = await envs.step(Int32Array.of(0, 1, 2));
+    assert.deepEqual(Array.from(r2.terminated), [1, 1, 1]);
+    // next-step autoreset: reward 0 and the reset info on the following step.
+    const r3 = await envs.step(Int32Array.of(0, 0, 0));
+    assert.deepEqual(Array.from(r3.rewards), [0, 0, 0]);
+    assert.deepEqual(r3.infos, [{ resetAt: 0 }, { resetAt: 0 }, { resetAt: 0 }]);
+  } finally {
+    await envs.close();
+  }
+});
+
+test('same-step autoreset in workers reports the final observation in info', async () => {
+  const envs = await AsyncVectorEnv.create({
+    id: 'test/Counter-v0',
+    numEnvs: 2,
+    numWorkers: 2,
+    autoresetMode: 'same-step',
+    makeOptions: { options: { episodeLength: 1 } },
+  });
+  try {
+    await envs.reset({ seed: 0 });
+    const r = await envs.step(Int32Array.of(2, 1));
+    assert.deepEqual(Array.from(r.terminated), [1, 1]);
+    assert.equal((r.infos[0]?.finalObservation as Float64Array)[1], 2);
+    assert.deepEqual(r.infos[1]?.finalInfo, { t: 1 });
+    assert.equal(r.observations[0], 0, 'the returned observation is the reset one');
+  } finally {
+    await envs.close();
+  }
+});
+
+test('a bad action in a worker raises InvalidActionError naming the sub-env', async () => {
+  const envs = await AsyncVectorEnv.create({ id: 'CartPole-v1', numEnvs: 2, numWorkers: 2 });
+  try {
+    await envs.reset({ seed: 0 });
+    await assert.rejects(
+      envs.step(Int32Array.of(0, 7)),
+      (e: unknown) => e instanceof InvalidActionError && /sub-env 1/.test(e.message),
+    );
+    await assert.rejects(envs.step(Int32Array.of(0)), InvalidActionError);
+    assert.equal(
+      (await envs.step(Int32Array.of(0, 1))).rewards[1],
+      1,
+      'the env still works after an error',
+    );
+  } finally {
+    await envs.close();
+  }
+});
+
+test('an unknown id fails creation and leaves no worker running', async () => {
+  await assert.rejects(
+    AsyncVectorEnv.create({ id: 'Nope-v0', numEnvs: 1 }),
+    /no env registered as Nope-v0/,
+  );
+});
+
+test('close is idempotent and later calls are refused', async () => {
+  const envs = await AsyncVectorEnv.create({ id: 'Pendulum-v1', numEnvs: 2, numWorkers: 1 });
+  await envs.close();
+  await envs.close();
+  await assert.rejects(envs.reset(), /closed/);
+});
+
+test('an id registered only in the main thread fails with a message from the worker', async () => {
+  const { register, unregister, CartPoleEnv } = await import('../../env/index.js');
+  register('test/MainOnly-v0', { factory: () => new CartPoleEnv() });
+  try {
+    await assert.rejects(
+      AsyncVectorEnv.create({ id: 'test/MainOnly-v0', numEnvs: 2, numWorkers: 2 }),
+      /no env registered as test\/MainOnly-v0/,
+    );
+  } finally {
+    unregister('test/MainOnly-v0');
+  }
+});
