@@ -148,13 +148,23 @@ function minibatchStep(
       const out = network.forward(mb.obs);
       const newLogProb = logProb(out.dist, mb.actions);
       const entropyLoss = tf.mean(entropy(out.dist));
-      const logRatio = tf.sub(newLogProb, mb.logProbs);
-      const ratio = tf.exp(logRatio);
+      const logRatio: tf.Tensor1D = tf.sub(newLogProb, mb.logProbs);
+      const ratio: tf.Tensor1D = tf.exp(logRatio);
       const advantages = config.normAdv ? normalizeAdvantages(mb.advantages) : mb.advantages;
       const pgLoss = clippedSurrogateLoss(ratio, advantages, c);
       const vLoss = valueLoss(out.value, mb.values, mb.returns, config.clipVloss ? c : null);
-      const loss = tf.add(tf.sub(pgLoss, tf.mul(config.entCoef, entropyLoss)), tf.mul(vLoss, config.vfCoef));
-      diagnostics = [pgLoss, vLoss, entropyLoss, tf.mean(tf.neg(logRatio)), approxKl(logRatio), clipFraction(ratio, c)].map((t) => tf.keep(t));
+      const loss = tf.add(
+        tf.sub(pgLoss, tf.mul(config.entCoef, entropyLoss)),
+        tf.mul(vLoss, config.vfCoef),
+      );
+      diagnostics = [
+        pgLoss,
+        vLoss,
+        entropyLoss,
+        tf.mean(tf.neg(logRatio)),
+        approxKl(logRatio),
+        clipFraction(ratio, c),
+      ].map((t) => tf.keep(t));
       return loss as tf.Scalar;
     }, variables);
     const named: tf.NamedTensorMap = {};

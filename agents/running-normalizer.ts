@@ -37,7 +37,8 @@ export class RunningMeanStd {
       const batchVar = sq / rows;
       const delta = batchMean - this.mean[j]!;
       const total = this.count + rows;
-      const m2 = this.var[j]! * this.count + batchVar * rows + (delta * delta * this.count * rows) / total;
+      const m2 =
+        this.var[j]! * this.count + batchVar * rows + (delta * delta * this.count * rows) / total;
       this.mean[j] = this.mean[j]! + (delta * rows) / total;
       this.var[j] = m2 / total;
     }
