@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { register as registerTrain } from './train.js';
 
 /** Every subcommand, in the order `governor --help` lists them. */
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  registerTrain(program);
+}
