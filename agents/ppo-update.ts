@@ -88,7 +88,7 @@ export interface UpdateArgs {
 
 /** Runs the epochs of one PPO iteration and returns the logged statistics. */
 export function updatePolicy(args: UpdateArgs): UpdateStats {
-  const { network, optimizer, config, buffer } = args;
+  const { network, config, buffer } = args;
   const discrete = network.spec.kind === 'mlp' && network.spec.action.kind === 'discrete';
   const batch = batchTensors(buffer, args.advantages, args.returns, discrete);
   const variables = network.parameters.map((p) => p.variable);
