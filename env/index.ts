@@ -16,6 +16,8 @@ export type {
 } from './env.js';
 export { assertAction } from './check-action.js';
 export { EnvCheckError } from './env-check-error.js';
+export { checkEnv, invalidAction } from './check-env.js';
+export type { CheckEnvOptions } from './check-env.js';
 export { InvalidActionError, ResetNeededError } from '../sim-cluster/errors.js';
 
 export type { Space, SpaceJson } from './spaces/space.js';
