@@ -15,6 +15,7 @@ import {
   expectPositive,
   expectPresent,
   expectString,
+  optionalKey,
   show,
 } from './field.js';
 
@@ -60,26 +61,21 @@ function parseCall(raw: unknown, at: Field, context: CallContext, depth: number)
     );
   }
   const work = distribution(expectPresent(obj, 'work', at), at.key('work'));
+  const postWork = optionalKey(obj, 'postWork', at, distribution, undefined);
+  const timeout = optionalKey(obj, 'timeout', at, expectPositive, undefined);
+  const retries = optionalKey(obj, 'retries', at, expectNonNegativeInteger, 0);
   context.ancestors.add(obj);
-  const steps =
-    obj['calls'] === undefined ? [] : parseSteps(obj['calls'], at.key('calls'), context, depth);
+  const parseChildren = (raw: unknown, f: Field) => parseSteps(raw, f, context, depth);
+  const steps = optionalKey(obj, 'calls', at, parseChildren, []);
   context.ancestors.delete(obj);
-  const call: CallSpec = {
+  return {
     service,
     work,
     steps,
-    retries:
-      obj['retries'] === undefined
-        ? 0
-        : expectNonNegativeInteger(obj['retries'], at.key('retries')),
-    ...(obj['postWork'] === undefined
-      ? {}
-      : { postWork: distribution(obj['postWork'], at.key('postWork')) }),
-    ...(obj['timeout'] === undefined
-      ? {}
-      : { timeout: expectPositive(obj['timeout'], at.key('timeout')) }),
+    retries,
+    ...(postWork === undefined ? {} : { postWork }),
+    ...(timeout === undefined ? {} : { timeout }),
   };
-  return call;
 }
 
 /** Each element of `calls` is one step: a call alone, or `{parallel: [calls]}` together. */

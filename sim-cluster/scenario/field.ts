@@ -78,6 +78,28 @@ export function expectPresent(obj: Record<string, unknown>, key: string, at: Fie
   return value;
 }
 
+/** The value of a required key parsed by `parse`; fails when the key is absent. */
+export function requiredKey<T>(
+  obj: Record<string, unknown>,
+  key: string,
+  at: Field,
+  parse: (raw: unknown, at: Field) => T,
+): T {
+  return parse(expectPresent(obj, key, at), at.key(key));
+}
+
+/** The value of an optional key parsed by `parse`, or `fallback` when the key is absent. */
+export function optionalKey<T, F = T>(
+  obj: Record<string, unknown>,
+  key: string,
+  at: Field,
+  parse: (raw: unknown, at: Field) => T,
+  fallback: F,
+): T | F {
+  const raw = obj[key];
+  return raw === undefined ? fallback : parse(raw, at.key(key));
+}
+
 /** A finite number. */
 export function expectNumber(raw: unknown, at: Field): number {
   if (typeof raw !== 'number' || !Number.isFinite(raw)) {

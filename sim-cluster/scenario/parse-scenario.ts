@@ -17,8 +17,9 @@ import {
   expectNonNegative,
   expectNonNegativeInteger,
   expectPositive,
-  expectPresent,
   expectString,
+  optionalKey,
+  requiredKey,
 } from './field.js';
 
 const TOP_LEVEL_KEYS = [
@@ -67,18 +68,18 @@ export function validateScenario(raw: unknown, source: string): Scenario {
   const obj = expectMapping(raw, root);
   expectKeys(obj, TOP_LEVEL_KEYS, root);
   const optional = <T>(key: string, parse: (v: unknown, f: Field) => T, fallback: T): T =>
-    obj[key] === undefined ? fallback : parse(obj[key], root.key(key));
-  const name = expectString(expectPresent(obj, 'name', root), root.key('name'));
-  const duration = expectPositive(expectPresent(obj, 'duration', root), root.key('duration'));
+    optionalKey(obj, key, root, parse, fallback);
+  const name = requiredKey(obj, 'name', root, expectString);
+  const duration = requiredKey(obj, 'duration', root, expectPositive);
   const warmup = optional('warmup', expectNonNegative, 0);
   const seed = optional('seed', expectNonNegativeInteger, 1);
   const controlInterval = optional('controlInterval', expectPositive, 1);
   const network = optional('network', parseNetwork, {});
-  const services = parseServices(expectPresent(obj, 'services', root), root.key('services'));
+  const services = requiredKey(obj, 'services', root, parseServices);
   const serviceNames = new Set(services.map((s) => s.name));
-  const apis = parseApis(expectPresent(obj, 'apis', root), root.key('apis'), serviceNames);
+  const apis = requiredKey(obj, 'apis', root, (v, f) => parseApis(v, f, serviceNames));
   const apiNames = new Set(apis.map((a) => a.name));
-  const tenants = parseTenants(expectPresent(obj, 'tenants', root), root.key('tenants'), apiNames);
+  const tenants = requiredKey(obj, 'tenants', root, (v, f) => parseTenants(v, f, apiNames));
   return {
     name,
     duration,

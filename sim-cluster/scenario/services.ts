@@ -11,6 +11,7 @@ import {
   expectNonNegativeInteger,
   expectPositive,
   expectPositiveInteger,
+  optionalKey,
 } from './field.js';
 
 export const SCHEDULERS: readonly SchedulerName[] = ['fifo', 'priority', 'wfq', 'drr'];
@@ -42,7 +43,7 @@ function parseService(name: string, raw: unknown, at: Field): ServiceSpec {
   const obj = expectMapping(raw, at);
   expectKeys(obj, SERVICE_KEYS, at);
   const optional = <T>(key: string, parse: (v: unknown, f: Field) => T, fallback: T): T =>
-    obj[key] === undefined ? fallback : parse(obj[key], at.key(key));
+    optionalKey(obj, key, at, parse, fallback);
   const workers = optional('workers', expectPositiveInteger, 1);
   return {
     name,

@@ -11,6 +11,8 @@ import {
   expectNumber,
   expectPositive,
   expectPresent,
+  optionalKey,
+  requiredKey,
 } from './field.js';
 
 const TENANT_KEYS = ['arrivals', 'requests', 'slo', 'guaranteedRate', 'weight'] as const;
@@ -27,21 +29,20 @@ export function parseTenants(raw: unknown, at: Field, apis: ReadonlySet<string>)
     expectName(name, 'tenant', tenantAt);
     const obj = expectMapping(value, tenantAt);
     expectKeys(obj, TENANT_KEYS, tenantAt);
-    const guaranteed = obj['guaranteedRate'];
+    const guaranteedRate = optionalKey(
+      obj,
+      'guaranteedRate',
+      tenantAt,
+      expectNonNegative,
+      undefined,
+    );
     return {
       name,
-      arrivals: parseArrivals(expectPresent(obj, 'arrivals', tenantAt), tenantAt.key('arrivals')),
-      requests: parseRequests(
-        expectPresent(obj, 'requests', tenantAt),
-        tenantAt.key('requests'),
-        apis,
-      ),
-      slo: parseSlo(expectPresent(obj, 'slo', tenantAt), tenantAt.key('slo')),
-      weight:
-        obj['weight'] === undefined ? 1 : expectPositive(obj['weight'], tenantAt.key('weight')),
-      ...(guaranteed === undefined
-        ? {}
-        : { guaranteedRate: expectNonNegative(guaranteed, tenantAt.key('guaranteedRate')) }),
+      arrivals: requiredKey(obj, 'arrivals', tenantAt, parseArrivals),
+      requests: requiredKey(obj, 'requests', tenantAt, (v, f) => parseRequests(v, f, apis)),
+      slo: requiredKey(obj, 'slo', tenantAt, parseSlo),
+      weight: optionalKey(obj, 'weight', tenantAt, expectPositive, 1),
+      ...(guaranteedRate === undefined ? {} : { guaranteedRate }),
     };
   });
 }
@@ -51,7 +52,7 @@ function parseArrivals(raw: unknown, at: Field): ArrivalSpec {
   const names = Object.keys(ARRIVAL_PROCESSES) as ArrivalProcessName[];
   const process = expectEnum(expectPresent(obj, 'process', at), names, at.key('process'));
   expectKeys(obj, ['process', ...ARRIVAL_PROCESSES[process]], at);
-  return { process, rate: expectPositive(expectPresent(obj, 'rate', at), at.key('rate')) };
+  return { process, rate: requiredKey(obj, 'rate', at, expectPositive) };
 }
 
 function parseRequests(raw: unknown, at: Field, apis: ReadonlySet<string>): TenantSpec['requests'] {
@@ -67,11 +68,16 @@ function parseRequests(raw: unknown, at: Field, apis: ReadonlySet<string>): Tena
 function parseSlo(raw: unknown, at: Field): SloSpec {
   const obj = expectMapping(raw, at);
   expectKeys(obj, ['latency', 'percentile'], at);
-  const latency = expectPositive(expectPresent(obj, 'latency', at), at.key('latency'));
-  const percentileAt = at.key('percentile');
-  const percentile = expectNumber(expectPresent(obj, 'percentile', at), percentileAt);
-  if (!(percentile > 0 && percentile <= 100)) {
-    percentileAt.fail(`percentile must be in (0, 100], got ${percentile}`);
-  }
+  const latency = requiredKey(obj, 'latency', at, expectPositive);
+  const percentile = requiredKey(obj, 'percentile', at, expectPercentile);
   return { latency, percentile };
+}
+
+/** A percentile in (0, 100]. */
+function expectPercentile(raw: unknown, at: Field): number {
+  const percentile = expectNumber(raw, at);
+  if (!(percentile > 0 && percentile <= 100)) {
+    at.fail(`percentile must be in (0, 100], got ${percentile}`);
+  }
+  return percentile;
 }
