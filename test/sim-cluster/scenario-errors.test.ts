@@ -67,6 +67,15 @@ tenants:
     slo: { latency: 0.1, percentile: 99 }
 `;
 
+/** A "billion laughs" document: each level aliases the previous one ten times. */
+const ALIAS_BOMB = Array.from({ length: 8 }, (_, i) =>
+  i === 0
+    ? 'a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]'
+    : `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+).join('\n');
+
 const CALL = ['apis', 'get', 'call'];
 const T1 = ['tenants', 't1'];
 const OK_CALL = { service: 'db', work: { dist: 'constant', value: 0 } };
@@ -83,6 +92,12 @@ const CASES: { title: string; yaml: string; path: string; rule: string }[] = [
     yaml: 'name: x\nname: y\n',
     path: '',
     rule: 'YAML syntax error at line 2, column 1: Map keys must be unique',
+  },
+  {
+    title: 'an alias bomb',
+    yaml: ALIAS_BOMB,
+    path: '',
+    rule: 'YAML cannot be expanded: Excessive alias count indicates a resource exhaustion attack',
   },
   {
     title: 'a list at the top',
