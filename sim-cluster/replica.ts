@@ -1,0 +1,119 @@
+import type { Frame } from './frame.js';
+import type { Scheduler } from './schedulers/scheduler.js';
+
+/**
+ * One instance of a service: a pool of `workers` on `cores` CPU cores behind a queue.
+ *
+ * CPU model. Hops that are computing share the cores: with n computing hops on c cores
+ * each progresses at rate min(1, c/n) — processor sharing, the fluid model of an OS
+ * scheduler time-slicing runnable threads. Blocked workers (waiting on downstream calls)
+ * do not compute. When workers never exceed cores, every burst simply takes its work; the
+ * simulator then schedules completions directly. Otherwise the replica keeps a virtual
+ * clock that advances at the per-hop rate and a min-heap of bursts by virtual finish time,
+ * with one pending completion event (invalidated by `psGeneration` when n changes).
+ */
+export class Replica {
+  busyWorkers = 0;
+  /** Hops at this replica: queued, computing or waiting on children. */
+  outstanding = 0;
+  /** Hops currently computing. */
+  computing = 0;
+  up = true;
+
+  // Processor sharing state (used when `sharing`).
+  readonly sharing: boolean;
+  virtualSeconds = 0;
+  virtualAt = 0;
+  psGeneration = 0;
+  private readonly heap: Frame[] = [];
+
+  // Time integrals for utilisation and mean queue length, since `statsSince`.
+  statsAt = 0;
+  statsSince = 0;
+  busyCoreSeconds = 0;
+  queueLengthSeconds = 0;
+
+  constructor(
+    readonly id: number,
+    readonly service: number,
+    readonly workers: number,
+    public cores: number,
+    readonly queueCapacity: number,
+    readonly queue: Scheduler,
+  ) {
+    this.sharing = workers > cores;
+  }
+
+  /** Accumulates the time integrals up to `now`; call before any change they depend on. */
+  touch(now: number): void {
+    const dt = now - this.statsAt;
+    if (dt > 0) {
+      const busy = this.computing < this.cores ? this.computing : this.cores;
+      this.busyCoreSeconds += dt * busy;
+      this.queueLengthSeconds += dt * this.queue.length;
+      this.statsAt = now;
+    }
+  }
+
+  /** Starts a new measurement period at `now`. */
+  resetStats(now: number): void {
+    this.touch(now);
+    this.busyCoreSeconds = 0;
+    this.queueLengthSeconds = 0;
+    this.statsSince = now;
+  }
+
+  // ---- processor sharing ----------------------------------------------------------
+
+  /** Per-hop progress rate right now: CPU seconds of work done per simulated second. */
+  rate(): number {
+    return this.computing <= this.cores ? 1 : this.cores / this.computing;
+  }
+
+  /** Advances the virtual clock to `now` at the current rate. */
+  advance(now: number): void {
+    if (this.computing > 0) this.virtualSeconds += (now - this.virtualAt) * this.rate();
+    this.virtualAt = now;
+  }
+
+  /** Adds a burst of `workSeconds`; the caller has called `advance(now)` and counted it. */
+  addBurst(frame: Frame, workSeconds: number): void {
+    frame.finishVirtual = this.virtualSeconds + workSeconds;
+    const heap = this.heap;
+    let i = heap.length;
+    heap.push(frame);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!(heap[parent]!.finishVirtual > frame.finishVirtual)) break;
+      heap[i] = heap[parent]!;
+      i = parent;
+    }
+    heap[i] = frame;
+  }
+
+  /** The burst that ends first, or undefined. */
+  peekBurst(): Frame | undefined {
+    return this.heap[0];
+  }
+
+  /** Removes the burst that ends first. */
+  popBurst(): Frame {
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    const n = heap.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= n) break;
+        if (child + 1 < n && heap[child + 1]!.finishVirtual < heap[child]!.finishVirtual) child++;
+        if (!(heap[child]!.finishVirtual < last.finishVirtual)) break;
+        heap[i] = heap[child]!;
+        i = child;
+      }
+      heap[i] = last;
+    }
+    return top;
+  }
+}
