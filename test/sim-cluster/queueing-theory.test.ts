@@ -11,7 +11,10 @@ import { call, scenario, service, tenant } from './scenarios-inline.js';
 
 function assertClose(actual: number, expected: number, relTol: number, what: string): void {
   const err = Math.abs(actual - expected) / expected;
-  assert.ok(err <= relTol, `${what}: got ${actual}, theory ${expected} (error ${(err * 100).toFixed(2)}%)`);
+  assert.ok(
+    err <= relTol,
+    `${what}: got ${actual}, theory ${expected} (error ${(err * 100).toFixed(2)}%)`,
+  );
 }
 
 function only<T>(record: Readonly<Record<string, T>>): T {
@@ -101,7 +104,13 @@ test('an M/G/1 processor-sharing server has mean sojourn E[S]/(1 − ρ) whateve
   const mean = 0.01;
   const rho = lambda * mean;
   // Many workers on one core: every request in the system shares the core equally.
-  const r = singleStation({ dist: 'lognormal', mean, cv: 2 }, lambda, { workers: 10000, cores: 1 }, 20000, 5);
+  const r = singleStation(
+    { dist: 'lognormal', mean, cv: 2 },
+    lambda,
+    { workers: 10000, cores: 1 },
+    20000,
+    5,
+  );
   assertClose(only(r.tenants).latency.mean, mean / (1 - rho), 0.03, 'mean sojourn');
   assertClose(only(r.services).utilization, rho, 0.01, 'utilisation');
   assert.equal(only(r.services).meanWait, 0, 'no request ever waits for a worker');
@@ -113,9 +122,13 @@ test('a Jackson tandem of two M/M/1 stations matches the product-form solution',
   const mu2 = 1 / 0.006;
   const s = scenario(
     [service('front', { blocking: false }), service('back')],
-    call('front', { dist: 'exponential', mean: 1 / mu1 }, {
-      steps: [[call('back', { dist: 'exponential', mean: 1 / mu2 })]],
-    }),
+    call(
+      'front',
+      { dist: 'exponential', mean: 1 / mu1 },
+      {
+        steps: [[call('back', { dist: 'exponential', mean: 1 / mu2 })]],
+      },
+    ),
     [tenant('reader', lambda, 'get')],
     { duration: 20000, warmup: 100, seed: 11 },
   );
@@ -124,7 +137,12 @@ test('a Jackson tandem of two M/M/1 stations matches the product-form solution',
   const back = r.services.back!;
   assertClose(front.meanWait, lambda / mu1 / (mu1 - lambda), 0.03, 'front mean wait');
   assertClose(back.meanWait, lambda / mu2 / (mu2 - lambda), 0.03, 'back mean wait');
-  assertClose(r.tenants.reader!.latency.mean, 1 / (mu1 - lambda) + 1 / (mu2 - lambda), 0.03, 'sojourn');
+  assertClose(
+    r.tenants.reader!.latency.mean,
+    1 / (mu1 - lambda) + 1 / (mu2 - lambda),
+    0.03,
+    'sojourn',
+  );
   assertClose(front.utilization, lambda / mu1, 0.01, 'front utilisation');
   assertClose(back.utilization, lambda / mu2, 0.01, 'back utilisation');
 });

@@ -1,4 +1,9 @@
-import type { CallSpec, Scenario, ServiceSpec, TenantSpec } from '../../sim-cluster/scenario/types.js';
+import type {
+  CallSpec,
+  Scenario,
+  ServiceSpec,
+  TenantSpec,
+} from '../../sim-cluster/scenario/types.js';
 
 /** A service spec with the loader's defaults. */
 export function service(name: string, fields: Partial<ServiceSpec> = {}): ServiceSpec {
@@ -16,11 +21,20 @@ export function service(name: string, fields: Partial<ServiceSpec> = {}): Servic
   };
 }
 
-export function call(service: string, work: CallSpec['work'], fields: Partial<CallSpec> = {}): CallSpec {
+export function call(
+  service: string,
+  work: CallSpec['work'],
+  fields: Partial<CallSpec> = {},
+): CallSpec {
   return { service, work, steps: [], retries: 0, ...fields };
 }
 
-export function tenant(name: string, rate: number, api: string, fields: Partial<TenantSpec> = {}): TenantSpec {
+export function tenant(
+  name: string,
+  rate: number,
+  api: string,
+  fields: Partial<TenantSpec> = {},
+): TenantSpec {
   return {
     name,
     arrivals: { process: 'poisson', rate },
