@@ -68,10 +68,25 @@ export async function run(): Promise<BenchFigure[]> {
   const short = runTandem(2000);
   const long = runTandem(8000);
   return [
-    { label: 'tandem 10 x M/M/4 @80%: request-hops/s (2,000 s)', value: short.hopsPerSecond, unit: 'hops/s', target: '>= 3M' },
-    { label: 'tandem 10 x M/M/4 @80%: request-hops/s (8,000 s)', value: long.hopsPerSecond, unit: 'hops/s', target: '>= 3M' },
+    {
+      label: 'tandem 10 x M/M/4 @80%: request-hops/s (2,000 s)',
+      value: short.hopsPerSecond,
+      unit: 'hops/s',
+      target: '>= 3M',
+    },
+    {
+      label: 'tandem 10 x M/M/4 @80%: request-hops/s (8,000 s)',
+      value: long.hopsPerSecond,
+      unit: 'hops/s',
+      target: '>= 3M',
+    },
     { label: 'heap used after 2,000 simulated s', value: short.heapMiB, unit: 'MiB' },
-    { label: 'heap used after 8,000 simulated s', value: long.heapMiB, unit: 'MiB', target: 'flat in duration' },
+    {
+      label: 'heap used after 8,000 simulated s',
+      value: long.heapMiB,
+      unit: 'MiB',
+      target: 'flat in duration',
+    },
     { label: 'peak RSS', value: process.resourceUsage().maxRSS / 1024, unit: 'MiB' },
   ];
 }

@@ -58,7 +58,9 @@ export function compileModel(scenario: Scenario): ClusterModel {
       ? createDistribution(spec.postWork, { file, path: `${path}.postWork` })
       : null;
     const steps = spec.steps.map((step, i) =>
-      step.map((child, j) => compileCall(child, `${path}.calls[${i}]${step.length > 1 ? `.parallel[${j}]` : ''}`)),
+      step.map((child, j) =>
+        compileCall(child, `${path}.calls[${i}]${step.length > 1 ? `.parallel[${j}]` : ''}`),
+      ),
     );
     const node: CallNode = {
       id: callNodes.length,

@@ -17,7 +17,7 @@
  */
 import { EventQueue } from './engine/event-queue.js';
 import { SimulationError } from './errors.js';
-import { Frame, FramePool, FrameState, type RequestRecord } from './frame.js';
+import { FramePool, FrameState, type Frame, type RequestRecord } from './frame.js';
 import type { CallNode, ClusterModel } from './model.js';
 import { Replica } from './replica.js';
 import { RngStreams, type RngStream } from './rng.js';
@@ -101,7 +101,14 @@ export class Simulation {
     this.serviceReplicas = model.services.map((spec, s) =>
       Array.from({ length: spec.replicas }, () => {
         const queue = createScheduler(spec.scheduler, this.controls);
-        const replica = new Replica(this.replicas.length, s, spec.workers, spec.cores, spec.queueCapacity, queue);
+        const replica = new Replica(
+          this.replicas.length,
+          s,
+          spec.workers,
+          spec.cores,
+          spec.queueCapacity,
+          queue,
+        );
         this.replicas.push(replica);
         return replica;
       }),
@@ -206,7 +213,12 @@ export class Simulation {
 
   // ---- hops: call, route, queue, compute --------------------------------------------
 
-  private startCall(parent: Frame | null, node: CallNode, request: RequestRecord, attempt: number): void {
+  private startCall(
+    parent: Frame | null,
+    node: CallNode,
+    request: RequestRecord,
+    attempt: number,
+  ): void {
     const now = this.events.now;
     const f = this.pool.acquire();
     f.node = node;
@@ -227,7 +239,12 @@ export class Simulation {
     }
     const network = this.model.networkLatency;
     if (network !== null) {
-      this.events.push(now + network.sample(this.rngNetwork), EventKind.HopArrive, f.id, f.generation);
+      this.events.push(
+        now + network.sample(this.rngNetwork),
+        EventKind.HopArrive,
+        f.id,
+        f.generation,
+      );
     } else {
       this.arriveAtService(f);
     }
@@ -349,7 +366,8 @@ export class Simulation {
       f.step = 0;
       return this.beginStep(f);
     }
-    if (node.postWork !== null) return this.startBurst(f, replica, node.postWork.sample(this.rngWork), true);
+    if (node.postWork !== null)
+      return this.startBurst(f, replica, node.postWork.sample(this.rngWork), true);
     this.finishHop(f, true);
   }
 
@@ -384,7 +402,12 @@ export class Simulation {
     if (network !== null) {
       f.state = FrameState.Responding;
       f.succeeded = ok;
-      this.events.push(this.events.now + network.sample(this.rngNetwork), EventKind.HopResponse, f.id, f.generation);
+      this.events.push(
+        this.events.now + network.sample(this.rngNetwork),
+        EventKind.HopResponse,
+        f.id,
+        f.generation,
+      );
       return;
     }
     this.deliver(f, ok, null);
@@ -444,7 +467,8 @@ export class Simulation {
     const parent = f.parent;
     if (parent === null) {
       if (f.request.done) return;
-      if (f.request.measured && f.attempt > f.node.retries) this.tenantStats[f.request.tenant]!.timedOut++;
+      if (f.request.measured && f.attempt > f.node.retries)
+        this.tenantStats[f.request.tenant]!.timedOut++;
       return this.callFailed(null, f.node, f.request, f.attempt, null);
     }
     if (parent.generation !== f.parentGeneration) return;
@@ -544,7 +568,8 @@ export class Simulation {
     this.model.tenants.forEach((tenant, i) => {
       const stats = this.tenantStats[i]!;
       const g = tenant.spec.guaranteedRate;
-      stats.entitlement += g === undefined ? stats.windowOffered : Math.min(stats.windowOffered, g * lengthSeconds);
+      stats.entitlement +=
+        g === undefined ? stats.windowOffered : Math.min(stats.windowOffered, g * lengthSeconds);
       stats.windowOffered = 0;
     });
   }

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { register as registerSim } from './sim.js';
 import { register as registerTrain } from './train.js';
 
 /** Every subcommand, in the order `governor --help` lists them. */
 export function registerCommands(program: Command): void {
+  registerSim(program);
   registerTrain(program);
 }

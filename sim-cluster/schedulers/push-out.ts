@@ -6,7 +6,11 @@ import type { Ring } from './ring.js';
  * Returns that tenant's index, or -1 when the arriving tenant is itself the most
  * over-share (then the arriving request is the one rejected).
  */
-export function pushOutVictim(queues: readonly Ring[], weight: Float64Array, arriving: number): number {
+export function pushOutVictim(
+  queues: readonly Ring[],
+  weight: Float64Array,
+  arriving: number,
+): number {
   let victim = -1;
   let worst = (queues[arriving]!.length + 1) / weight[arriving]!;
   for (let t = 0; t < queues.length; t++) {
