@@ -102,6 +102,11 @@ class WorkerHandle {
   }
 }
 
+/**
+ * A `VectorEnv` whose sub-envs run in worker threads (see the module comment). Build it
+ * with `AsyncVectorEnv.create` (or `makeVec(id, {vectorizationMode: 'async'})`); one
+ * `reset` or `step` may be in flight at a time; `close()` terminates the workers.
+ */
 export class AsyncVectorEnv implements VectorEnv {
   readonly numEnvs: number;
   readonly obsDim: number;

@@ -61,6 +61,10 @@ function actionReader(space: Space<unknown>): (actions: ArrayLike<number>, row: 
   };
 }
 
+/**
+ * Sub-envs `first … first + envs.length - 1` of a vector env, with the autoreset logic of
+ * Gymnasium 1.x (see `AutoresetMode`). Lifecycle: `reset`, then `step`…, then `close`.
+ */
 export class EnvBatch {
   private readonly obsDim: number;
   private readonly readers: ((actions: ArrayLike<number>, row: number) => unknown)[];

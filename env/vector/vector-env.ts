@@ -24,12 +24,14 @@ export type AutoresetMode = 'next-step' | 'same-step';
 /** Batched observations: Float64Array when the observation space is a float64 Box. */
 export type ObservationBatch = Float32Array | Float64Array;
 
+/** What `VectorEnv.reset` resolves to. */
 export interface VectorResetResult {
   /** `numEnvs × obsDim`, row i is sub-env i's observation. Reused between calls. */
   readonly observations: ObservationBatch;
   readonly infos: readonly Info[];
 }
 
+/** What `VectorEnv.step` resolves to; row i of each buffer belongs to sub-env i. */
 export interface VectorStepResult {
   /** `numEnvs × obsDim`, row i is sub-env i's observation. Reused between calls. */
   readonly observations: ObservationBatch;

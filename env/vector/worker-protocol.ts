@@ -31,6 +31,7 @@ export interface SharedBuffers {
   readonly actions: SharedArrayBuffer;
 }
 
+/** Main thread → worker. `buffers` comes once, after the worker reported its spaces. */
 export type WorkerRequest =
   | { readonly type: 'buffers'; readonly buffers: SharedBuffers; readonly numEnvs: number }
   | {
@@ -41,6 +42,7 @@ export type WorkerRequest =
   | { readonly type: 'step' }
   | { readonly type: 'close' };
 
+/** Worker → main thread: `spaces` once at start-up, then one `ok` or `error` per request. */
 export type WorkerReply =
   | {
       readonly type: 'spaces';
