@@ -47,6 +47,7 @@ export function tandemScenario(stations: number, durationSeconds: number): Scena
         weight: 1,
       },
     ],
+    faults: [],
     source: '<bench>',
   };
 }

@@ -18,7 +18,8 @@
 import { EventQueue } from './engine/event-queue.js';
 import { SimulationError } from './errors.js';
 import { FramePool, FrameState, type Frame, type RequestRecord } from './frame.js';
-import type { CallNode, ClusterModel } from './model.js';
+import { tenantArrivals, type CallNode, type ClusterModel } from './model.js';
+import type { ArrivalProcess } from './arrivals/index.js';
 import { Replica } from './replica.js';
 import { RngStreams, type RngStream } from './rng.js';
 import { createScheduler, type TenantControls } from './schedulers/index.js';
@@ -69,6 +70,7 @@ export class Simulation {
   private finished = false;
   private readonly onWindow: SimulationOptions['onWindow'];
   private readonly lbCursor: Int32Array;
+  private readonly arrivals: (ArrivalProcess | null)[];
   private readonly rngArrivals: RngStream;
   private readonly rngMix: RngStream;
   private readonly rngWork: RngStream;
@@ -115,8 +117,11 @@ export class Simulation {
     );
     this.lbCursor = new Int32Array(model.services.length);
 
+    this.arrivals = tenantArrivals(model);
     for (const tenant of tenants) {
-      const first = tenant.arrivals.nextArrival(0, this.rngArrivals);
+      const process = this.arrivals[tenant.index];
+      if (!process) continue;
+      const first = process.nextArrival(0, this.rngArrivals);
       if (first < this.endSeconds) this.events.push(first, EventKind.Arrival, tenant.index, 0);
     }
     this.events.push(this.warmupSeconds, EventKind.WarmupEnd, 0, 0);
@@ -183,14 +188,10 @@ export class Simulation {
   private onArrival(tenantIndex: number): void {
     const now = this.events.now;
     const tenant = this.model.tenants[tenantIndex]!;
-    const next = tenant.arrivals.nextArrival(now, this.rngArrivals);
+    const process = this.arrivals[tenantIndex]!;
+    const api = process.api >= 0 ? process.api : this.pickApi(tenant.apis, tenant.apiCdf);
+    const next = process.nextArrival(now, this.rngArrivals);
     if (next < this.endSeconds) this.events.push(next, EventKind.Arrival, tenantIndex, 0);
-
-    const u = this.rngMix.next();
-    const cdf = tenant.apiCdf;
-    let k = 0;
-    while (k < cdf.length - 1 && u >= cdf[k]!) k++;
-    const api = tenant.apis[k]!;
     const measured = now >= this.warmupSeconds;
     const request: RequestRecord = {
       tenant: tenantIndex,
@@ -209,6 +210,14 @@ export class Simulation {
       this.measuredInFlight++;
     }
     this.startCall(null, this.model.apiRoots[api]!, request, 1);
+  }
+
+  /** Draws an API from a tenant's request mix. */
+  private pickApi(apis: Int32Array, cdf: Float64Array): number {
+    const u = this.rngMix.next();
+    let k = 0;
+    while (k < cdf.length - 1 && u >= cdf[k]!) k++;
+    return apis[k]!;
   }
 
   // ---- hops: call, route, queue, compute --------------------------------------------
@@ -234,8 +243,8 @@ export class Simulation {
     f.holdsWorker = false;
     f.inPost = false;
     f.state = FrameState.InFlight;
-    if (node.timeoutSeconds !== Infinity) {
-      this.events.push(now + node.timeoutSeconds, EventKind.Timeout, f.id, f.generation);
+    if (node.policy.timeoutSeconds !== Infinity) {
+      this.events.push(now + node.policy.timeoutSeconds, EventKind.Timeout, f.id, f.generation);
     }
     const network = this.model.networkLatency;
     if (network !== null) {
@@ -455,7 +464,7 @@ export class Simulation {
     attempt: number,
     rejectedFor: RejectReason | null,
   ): void {
-    if (attempt <= node.retries) return this.startCall(parent, node, request, attempt + 1);
+    if (attempt <= node.policy.retries) return this.startCall(parent, node, request, attempt + 1);
     if (parent !== null) return this.finishHop(parent, false);
     this.requestFailed(request, rejectedFor);
   }
@@ -467,7 +476,7 @@ export class Simulation {
     const parent = f.parent;
     if (parent === null) {
       if (f.request.done) return;
-      if (f.request.measured && f.attempt > f.node.retries)
+      if (f.request.measured && f.attempt > f.node.policy.retries)
         this.tenantStats[f.request.tenant]!.timedOut++;
       return this.callFailed(null, f.node, f.request, f.attempt, null);
     }

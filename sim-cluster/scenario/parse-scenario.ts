@@ -90,6 +90,7 @@ export function validateScenario(raw: unknown, source: string): Scenario {
     services,
     apis,
     tenants,
+    faults: [],
     source,
   };
 }

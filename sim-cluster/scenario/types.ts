@@ -51,6 +51,41 @@ export interface CallSpec {
   readonly timeout?: number;
   /** How many times the caller retries this call after a failure or timeout (default 0). */
   readonly retries: number;
+  /** Delay before each retry; absent: retry at once. */
+  readonly backoff?: BackoffSpec;
+  /** Cap on retries relative to first attempts; absent: unlimited (up to `retries` each). */
+  readonly retryBudget?: RetryBudgetSpec;
+}
+
+/**
+ * Exponential backoff: attempt k (k = 1 for the first retry) waits
+ * min(max, base × multiplier^(k−1)) seconds, with jitter: `none` waits exactly that,
+ * `full` a uniform draw in [0, that], `equal` half of it plus a uniform draw in [0, half]
+ * (the AWS Architecture Blog's names).
+ */
+export interface BackoffSpec {
+  readonly base: number;
+  readonly multiplier: number;
+  readonly max: number;
+  readonly jitter: 'none' | 'full' | 'equal';
+}
+
+/**
+ * A retry budget in the style of Finagle and Envoy: retries of a call may not exceed
+ * `ratio` × its first attempts plus `minPerSecond` × elapsed seconds, counted over a
+ * sliding horizon of 10 seconds. A retry beyond the budget is not made (the call fails).
+ */
+export interface RetryBudgetSpec {
+  readonly ratio: number;
+  readonly minPerSecond: number;
+}
+
+/** A client's own timeout and retry behaviour; overrides the root call's for one tenant. */
+export interface ClientSpec {
+  readonly timeout?: number;
+  readonly retries: number;
+  readonly backoff?: BackoffSpec;
+  readonly retryBudget?: RetryBudgetSpec;
 }
 
 export interface ApiSpec {
@@ -58,8 +93,55 @@ export interface ApiSpec {
   readonly call: CallSpec;
 }
 
-/** How a tenant's requests arrive at the ingress. */
-export type ArrivalSpec = { process: 'poisson'; rate: number };
+/**
+ * How a tenant's requests arrive at the ingress. Rates in requests per second, times in
+ * seconds from the start of the run (warmup included).
+ */
+export type ArrivalSpec =
+  /** Exponential gaps. */
+  | { readonly process: 'poisson'; readonly rate: number }
+  /** Evenly spaced arrivals, the first at 1/rate. */
+  | { readonly process: 'deterministic'; readonly rate: number }
+  /**
+   * Markov-modulated Poisson: the process visits `states` cyclically (an on/off burst
+   * source is two states), holding each for an exponential time of mean `meanDuration`,
+   * with Poisson arrivals at that state's `rate` (which may be 0).
+   */
+  | {
+      readonly process: 'mmpp';
+      readonly states: readonly { readonly rate: number; readonly meanDuration: number }[];
+    }
+  /** Poisson with rate mean × (1 + amplitude × sin(2π t / period + phase)); amplitude in [0, 1]. */
+  | {
+      readonly process: 'diurnal';
+      readonly mean: number;
+      readonly amplitude: number;
+      readonly period: number;
+      readonly phase: number;
+    }
+  /**
+   * Poisson with a piecewise rate: `points` sorted by `at`; `step` holds each rate until
+   * the next point, `linear` ramps between points; before the first point the rate is the
+   * first point's, after the last it stays at the last's. Steps, ramps and flash crowds.
+   */
+  | {
+      readonly process: 'schedule';
+      readonly interpolate: 'step' | 'linear';
+      readonly points: readonly { readonly at: number; readonly rate: number }[];
+    }
+  /**
+   * Replays a CSV trace with header `timestamp,tenant,api` (seconds, names): the rows of
+   * this tenant arrive at `timestamp × timeScale`, each with its own API.
+   */
+  | {
+      readonly process: 'trace';
+      readonly file: string;
+      readonly timeScale: number;
+      /** This tenant's rows, read from `file` by the loader, sorted by `at` (seconds, scaled). */
+      readonly rows: readonly { readonly at: number; readonly api: string }[];
+    }
+  /** Closed loop: `users` clients each send a request, wait for its outcome, think, repeat. */
+  | { readonly process: 'closed'; readonly users: number; readonly thinkTime: DistributionSpec };
 
 export interface SloSpec {
   /** Latency target in seconds. */
@@ -78,12 +160,53 @@ export interface TenantSpec {
   readonly guaranteedRate?: number;
   /** Importance in the run score and weight in fair schedulers; default 1. */
   readonly weight: number;
+  /** The tenant's clients' own timeout and retries (overrides the API root calls'). */
+  readonly client?: ClientSpec;
 }
 
 export interface NetworkSpec {
   /** One-way latency added to every RPC hop (request and response); absent: zero. */
   readonly latency?: DistributionSpec;
 }
+
+/**
+ * A fault on a schedule, active during [at, at + duration).
+ * - `slowdown`: the service's work (and post-work) takes `factor` times longer.
+ * - `crash`: a replica goes down; the hops on it fail at once and it restarts empty.
+ * - `latency`: `add` seconds of one-way latency on every hop to the service (or to all).
+ * - `noisy-neighbour`: a co-located process takes `cores` cores of a replica (or all).
+ */
+export type FaultSpec =
+  | {
+      readonly kind: 'slowdown';
+      readonly service: string;
+      readonly at: number;
+      readonly duration: number;
+      readonly factor: number;
+    }
+  | {
+      readonly kind: 'crash';
+      readonly service: string;
+      readonly replica: number;
+      readonly at: number;
+      readonly duration: number;
+    }
+  | {
+      readonly kind: 'latency';
+      readonly service?: string;
+      readonly at: number;
+      readonly duration: number;
+      readonly add: number;
+    }
+  | {
+      readonly kind: 'noisy-neighbour';
+      readonly service: string;
+      /** Replica index, or absent for every replica. */
+      readonly replica?: number;
+      readonly at: number;
+      readonly duration: number;
+      readonly cores: number;
+    };
 
 export interface Scenario {
   readonly name: string;
@@ -101,6 +224,8 @@ export interface Scenario {
   readonly apis: readonly ApiSpec[];
   /** Tenants in file order. */
   readonly tenants: readonly TenantSpec[];
+  /** Faults in file order. */
+  readonly faults: readonly FaultSpec[];
   /** Where the scenario came from: a path, a bundled name, or `<inline>`. */
   readonly source: string;
 }

@@ -79,6 +79,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     services: r.services,
     apis: [{ name: 'get', call: r.call }],
     tenants: r.rates.map((rate, i) => tenant(`t${i}`, rate, 'get', { weight: i + 1 })),
+    faults: [],
     source: '<property>',
   }));
 

@@ -183,7 +183,9 @@ test('bundled mm1 is one worker at load 0.7', () => {
   assert.equal(api.workers, 1);
   const work = s.apis[0]?.call.work;
   assert.equal(work?.dist, 'exponential');
-  const rho = (s.tenants[0]?.arrivals.rate ?? 0) * (work?.dist === 'exponential' ? work.mean : 0);
+  const arrivals = s.tenants[0]?.arrivals;
+  const rate = arrivals?.process === 'poisson' ? arrivals.rate : 0;
+  const rho = rate * (work?.dist === 'exponential' ? work.mean : 0);
   assert.ok(Math.abs(rho - 0.7) < 1e-12, `rho ${rho}`);
 });
 

@@ -62,6 +62,7 @@ export function scenario(
     services,
     apis: [{ name: 'get', call: root }],
     tenants,
+    faults: [],
     source: '<inline>',
     ...fields,
   };
