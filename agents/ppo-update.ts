@@ -8,7 +8,6 @@ import type { RngStream } from '../sim-cluster/rng.js';
 import type { ActorCritic } from './actor-critic.js';
 import type { Adam } from './adam.js';
 import { entropy, logProb } from './distributions.js';
-import { clipByGlobalNorm } from './grad-clip.js';
 import type { PpoConfig } from './ppo-config.js';
 import {
   approxKl,
@@ -169,8 +168,7 @@ function minibatchStep(
     }, variables);
     const named: tf.NamedTensorMap = {};
     for (const [varName, g] of Object.entries(grads)) named[nameOf.get(varName)!] = g;
-    const clipped = clipByGlobalNorm(named, config.maxGradNorm);
-    optimizer.apply(clipped.grads, args.learningRate);
+    optimizer.apply(named, args.learningRate, config.maxGradNorm);
     const packed = tf.stack(diagnostics);
     tf.dispose(diagnostics); // kept past variableGrads' own tidy, so released by hand
     return packed;
