@@ -67,7 +67,7 @@ export class Box<T extends BoxValue = BoxValue> implements Space<T> {
       const hi = this.high[i] as number;
       if (Number.isNaN(lo) || Number.isNaN(hi) || lo > hi || lo === Infinity || hi === -Infinity)
         throw new InvalidArgumentError(
-          `Box needs -Infinity < low <= high < Infinity... at index ${i}, got low=${lo}, high=${hi}`,
+          `Box needs low <= high, low < Infinity and high > -Infinity (no NaN) at index ${i}, got low=${lo}, high=${hi}`,
         );
     }
   }
