@@ -15,6 +15,11 @@ export {
   resolveScenario,
   bundledScenarioNames,
   bundledScenarioPath,
+  isScenarioFamily,
+  sampleScenarioFamily,
+  scenarioToYaml,
+  type LoadOptions,
+  type ParseOptions,
 } from './scenario/load.js';
 export { compileModel, type ClusterModel, type CallNode, type TenantModel } from './model.js';
 export { Simulation, type SimulationOptions } from './simulation.js';

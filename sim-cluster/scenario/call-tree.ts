@@ -3,6 +3,7 @@
  * where an element `{parallel: [...]}` fans out) normalised into `CallSpec.steps`.
  */
 import { validateDistributionSpec } from '../distributions.js';
+import { parseRetryPolicy } from './client-policies.js';
 import type { ApiSpec, CallSpec, DistributionSpec } from './types.js';
 import {
   type Field,
@@ -12,7 +13,6 @@ import {
   expectName,
   expectNonEmptyMapping,
   expectNonNegativeInteger,
-  expectPositive,
   expectPresent,
   expectString,
   optionalKey,
@@ -23,7 +23,16 @@ import {
 export const MAX_CALL_DEPTH = 32;
 
 const API_KEYS = ['call'] as const;
-const CALL_KEYS = ['service', 'work', 'postWork', 'calls', 'timeout', 'retries'] as const;
+const CALL_KEYS = [
+  'service',
+  'work',
+  'postWork',
+  'calls',
+  'timeout',
+  'retries',
+  'backoff',
+  'retryBudget',
+] as const;
 
 /** What a call tree may refer to, and the calls on the path from the root (cycle check). */
 interface CallContext {
@@ -62,7 +71,7 @@ function parseCall(raw: unknown, at: Field, context: CallContext, depth: number)
   }
   const work = distribution(expectPresent(obj, 'work', at), at.key('work'));
   const postWork = optionalKey(obj, 'postWork', at, distribution, undefined);
-  const timeout = optionalKey(obj, 'timeout', at, expectPositive, undefined);
+  const policy = parseRetryPolicy(obj, at);
   const retries = optionalKey(obj, 'retries', at, expectNonNegativeInteger, 0);
   context.ancestors.add(obj);
   const parseChildren = (raw: unknown, f: Field) => parseSteps(raw, f, context, depth);
@@ -74,7 +83,7 @@ function parseCall(raw: unknown, at: Field, context: CallContext, depth: number)
     steps,
     retries,
     ...(postWork === undefined ? {} : { postWork }),
-    ...(timeout === undefined ? {} : { timeout }),
+    ...policy,
   };
 }
 

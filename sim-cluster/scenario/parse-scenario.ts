@@ -1,6 +1,6 @@
 /**
  * Scenario text → validated, normalised `Scenario` (DESIGN.md, "Scenario format").
- * Pure: no file access (see load.ts). Every error is an `InvalidScenarioError` naming
+ * Pure: no file access of its own (load.ts passes a reader for trace files). Every error is an `InvalidScenarioError` naming
  * the source, the dotted field path and the rule with the actual value.
  */
 import { parseDocument } from 'yaml';
@@ -9,6 +9,9 @@ import { InvalidScenarioError } from '../errors.js';
 import { parseApis } from './call-tree.js';
 import { parseServices } from './services.js';
 import { parseTenants } from './tenants.js';
+import type { ParseOptions } from './context.js';
+import { defaultFamilySeed, sampleScenarioFamily } from './family.js';
+import { parseFaults } from './faults.js';
 import type { NetworkSpec, Scenario } from './types.js';
 import {
   Field,
@@ -32,6 +35,7 @@ const TOP_LEVEL_KEYS = [
   'services',
   'apis',
   'tenants',
+  'faults',
 ] as const;
 
 /** Aliases a document may expand before it is treated as a resource-exhaustion attack. */
@@ -41,8 +45,8 @@ const MAX_ALIAS_COUNT = 1000;
  * Parses YAML `text` and validates it. `source` names where it came from (a path, a
  * bundled name or `<inline>`) in errors and in `Scenario.source`.
  */
-export function parseScenario(text: string, source: string): Scenario {
-  return validateScenario(parseYaml(text, source), source);
+export function parseScenario(text: string, source: string, options: ParseOptions = {}): Scenario {
+  return validateScenario(parseYaml(text, source), source, options);
 }
 
 /** YAML text → plain JS value; syntax errors report their line and column. */
@@ -62,10 +66,18 @@ export function parseYaml(text: string, source: string): unknown {
   }
 }
 
-/** Validates an already-parsed scenario object and fills every default. */
-export function validateScenario(raw: unknown, source: string): Scenario {
+/**
+ * Validates an already-parsed scenario object and fills every default. A scenario family
+ * is first sampled into one member with `options.familySeed` (family.ts).
+ */
+export function validateScenario(
+  raw: unknown,
+  source: string,
+  options: ParseOptions = {},
+): Scenario {
   const root = new Field(source);
-  const obj = expectMapping(raw, root);
+  const familySeed = options.familySeed ?? defaultFamilySeed(raw);
+  const obj = expectMapping(sampleScenarioFamily(raw, familySeed, source), root);
   expectKeys(obj, TOP_LEVEL_KEYS, root);
   const optional = <T>(key: string, parse: (v: unknown, f: Field) => T, fallback: T): T =>
     optionalKey(obj, key, root, parse, fallback);
@@ -79,7 +91,10 @@ export function validateScenario(raw: unknown, source: string): Scenario {
   const serviceNames = new Set(services.map((s) => s.name));
   const apis = requiredKey(obj, 'apis', root, (v, f) => parseApis(v, f, serviceNames));
   const apiNames = new Set(apis.map((a) => a.name));
-  const tenants = requiredKey(obj, 'tenants', root, (v, f) => parseTenants(v, f, apiNames));
+  const tenants = requiredKey(obj, 'tenants', root, (v, f) =>
+    parseTenants(v, f, apiNames, options),
+  );
+  const faults = optional('faults', (v, f) => parseFaults(v, f, services), []);
   return {
     name,
     duration,
@@ -90,7 +105,7 @@ export function validateScenario(raw: unknown, source: string): Scenario {
     services,
     apis,
     tenants,
-    faults: [],
+    faults,
     source,
   };
 }

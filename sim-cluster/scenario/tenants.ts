@@ -1,8 +1,10 @@
-/** `tenants.<name>`: a tenant's arrival process, request mix, SLO and entitlements. */
+/** `tenants.<name>`: a tenant's arrival process, request mix, SLO, entitlements and client. */
+import { parseArrivals } from './arrivals.js';
+import { parseClient } from './client-policies.js';
+import type { ParseOptions } from './context.js';
 import type { ArrivalSpec, SloSpec, TenantSpec } from './types.js';
 import {
   type Field,
-  expectEnum,
   expectKeys,
   expectMapping,
   expectName,
@@ -10,25 +12,32 @@ import {
   expectNonNegative,
   expectNumber,
   expectPositive,
-  expectPresent,
   optionalKey,
   requiredKey,
 } from './field.js';
 
-const TENANT_KEYS = ['arrivals', 'requests', 'slo', 'guaranteedRate', 'weight'] as const;
-
-/** Arrival processes and the keys each one takes (besides `process`). */
-const ARRIVAL_PROCESSES = { poisson: ['rate'] } as const;
-type ArrivalProcessName = keyof typeof ARRIVAL_PROCESSES;
+const TENANT_KEYS = ['arrivals', 'requests', 'slo', 'guaranteedRate', 'weight', 'client'] as const;
 
 /** Validates `tenants`, a non-empty mapping of tenant name to its settings. */
-export function parseTenants(raw: unknown, at: Field, apis: ReadonlySet<string>): TenantSpec[] {
+export function parseTenants(
+  raw: unknown,
+  at: Field,
+  apis: ReadonlySet<string>,
+  options: ParseOptions = {},
+): TenantSpec[] {
   const tenants = expectNonEmptyMapping(raw, 'tenant', at);
   return Object.entries(tenants).map(([name, value]) => {
     const tenantAt = at.key(name);
     expectName(name, 'tenant', tenantAt);
     const obj = expectMapping(value, tenantAt);
     expectKeys(obj, TENANT_KEYS, tenantAt);
+    const context = { tenant: name, apis, options };
+    const arrivals = requiredKey(obj, 'arrivals', tenantAt, (v, f) => parseArrivals(v, f, context));
+    const parseMix = (v: unknown, f: Field) => parseRequests(v, f, apis);
+    const requests =
+      arrivals.process === 'trace'
+        ? optionalKey(obj, 'requests', tenantAt, parseMix, traceMix(arrivals))
+        : requiredKey(obj, 'requests', tenantAt, parseMix);
     const guaranteedRate = optionalKey(
       obj,
       'guaranteedRate',
@@ -36,23 +45,29 @@ export function parseTenants(raw: unknown, at: Field, apis: ReadonlySet<string>)
       expectNonNegative,
       undefined,
     );
+    const client = optionalKey(obj, 'client', tenantAt, parseClient, undefined);
     return {
       name,
-      arrivals: requiredKey(obj, 'arrivals', tenantAt, parseArrivals),
-      requests: requiredKey(obj, 'requests', tenantAt, (v, f) => parseRequests(v, f, apis)),
+      arrivals,
+      requests,
       slo: requiredKey(obj, 'slo', tenantAt, parseSlo),
       weight: optionalKey(obj, 'weight', tenantAt, expectPositive, 1),
       ...(guaranteedRate === undefined ? {} : { guaranteedRate }),
+      ...(client === undefined ? {} : { client }),
     };
   });
 }
 
-function parseArrivals(raw: unknown, at: Field): ArrivalSpec {
-  const obj = expectMapping(raw, at);
-  const names = Object.keys(ARRIVAL_PROCESSES) as ArrivalProcessName[];
-  const process = expectEnum(expectPresent(obj, 'process', at), names, at.key('process'));
-  expectKeys(obj, ['process', ...ARRIVAL_PROCESSES[process]], at);
-  return { process, rate: requiredKey(obj, 'rate', at, expectPositive) };
+/**
+ * A trace tenant's default mix: the APIs of its rows weighted by their counts, in order
+ * of first appearance. (Each replayed request keeps its own API; the mix describes it.)
+ */
+function traceMix(arrivals: ArrivalSpec): TenantSpec['requests'] {
+  const counts = new Map<string, number>();
+  if (arrivals.process === 'trace') {
+    for (const row of arrivals.rows) counts.set(row.api, (counts.get(row.api) ?? 0) + 1);
+  }
+  return [...counts].map(([api, weight]) => ({ api, weight }));
 }
 
 function parseRequests(raw: unknown, at: Field, apis: ReadonlySet<string>): TenantSpec['requests'] {

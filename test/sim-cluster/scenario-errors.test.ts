@@ -109,7 +109,7 @@ const CASES: { title: string; yaml: string; path: string; rule: string }[] = [
     title: 'an unknown top-level key',
     yaml: edited(['durations'], 5),
     path: 'durations',
-    rule: 'unknown key "durations"; allowed keys are name, duration, warmup, seed, controlInterval, network, services, apis, tenants',
+    rule: 'unknown key "durations"; allowed keys are name, duration, warmup, seed, controlInterval, network, services, apis, tenants, faults',
   },
   { title: 'no name', yaml: edited(['name'], undefined), path: 'name', rule: 'name is required' },
   {
@@ -254,7 +254,7 @@ const CASES: { title: string; yaml: string; path: string; rule: string }[] = [
     title: 'an unknown call key',
     yaml: edited([...CALL, 'then'], []),
     path: 'apis.get.call.then',
-    rule: 'unknown key "then"; allowed keys are service, work, postWork, calls, timeout, retries',
+    rule: 'unknown key "then"; allowed keys are service, work, postWork, calls, timeout, retries, backoff, retryBudget',
   },
   {
     title: 'a negative mean in a child call',
@@ -329,7 +329,7 @@ const CASES: { title: string; yaml: string; path: string; rule: string }[] = [
     title: 'an unknown arrival process',
     yaml: edited([...T1, 'arrivals', 'process'], 'bursty'),
     path: 'tenants.t1.arrivals.process',
-    rule: 'process must be one of poisson, got "bursty"',
+    rule: 'process must be one of poisson, deterministic, mmpp, diurnal, schedule, trace, closed, got "bursty"',
   },
   {
     title: 'a zero arrival rate',
