@@ -1,4 +1,5 @@
 import type { CallNode } from './model.js';
+import type { CallPolicy } from './retry.js';
 import type { Replica } from './replica.js';
 
 /** Where a hop is in its life; see `Simulation` for the transitions. */
@@ -18,6 +19,8 @@ export const enum FrameState {
   PostWorking = 6,
   /** Its response is travelling back to the caller. */
   Responding = 7,
+  /** A retry waiting out its backoff before it is sent. */
+  BackingOff = 8,
 }
 
 /** The request a hop belongs to: one arrival at the ingress of one tenant. */
@@ -27,8 +30,8 @@ export interface RequestRecord {
   readonly arrivalSeconds: number;
   /** Arrived after warmup: counts in the statistics. */
   readonly measured: boolean;
-  /** Client-level attempts made so far (1 = no retry yet). */
-  attempt: number;
+  /** Closed-loop user who sent it, or -1 for open-loop arrivals. */
+  readonly user: number;
   done: boolean;
 }
 
@@ -42,6 +45,8 @@ export class Frame {
   generation = 0;
   node!: CallNode;
   request!: RequestRecord;
+  /** The caller's timeout and retry policy for this call. */
+  policy!: CallPolicy;
   /** Caller's frame, or null for the root hop (the caller is the client). */
   parent: Frame | null = null;
   parentGeneration = 0;
@@ -60,8 +65,8 @@ export class Frame {
   finishVirtual = 0;
   /** Whether the current CPU burst is the post-work. */
   inPost = false;
-  /** Outcome carried while the response travels back. */
-  succeeded = false;
+  /** Outcome carried while the response travels back: -1 success, else an `Outcome` code. */
+  outcome = -1;
 
   constructor(readonly id: number) {}
 }

@@ -27,21 +27,30 @@ export class Replica {
   psGeneration = 0;
   private readonly heap: Frame[] = [];
 
-  // Time integrals for utilisation and mean queue length, since `statsSince`.
+  // Time integrals since the start of the run, for utilisation and mean queue length.
   statsAt = 0;
-  statsSince = 0;
   busyCoreSeconds = 0;
   queueLengthSeconds = 0;
 
+  /** Cores left to the replica's hops (faults may take some away). */
+  cores: number;
+
+  /**
+   * @param forceSharing use processor sharing even when workers fit the cores (needed when
+   *   a fault may take cores away at run time)
+   */
   constructor(
     readonly id: number,
     readonly service: number,
     readonly workers: number,
-    public cores: number,
+    readonly configuredCores: number,
     readonly queueCapacity: number,
     readonly queue: Scheduler,
+    readonly blocking: boolean,
+    forceSharing: boolean,
   ) {
-    this.sharing = workers > cores;
+    this.cores = configuredCores;
+    this.sharing = forceSharing || workers > configuredCores;
   }
 
   /** Accumulates the time integrals up to `now`; call before any change they depend on. */
@@ -55,12 +64,11 @@ export class Replica {
     }
   }
 
-  /** Starts a new measurement period at `now`. */
-  resetStats(now: number): void {
-    this.touch(now);
-    this.busyCoreSeconds = 0;
-    this.queueLengthSeconds = 0;
-    this.statsSince = now;
+  /** Empties the processor-sharing heap (a crash), returning the bursts it held. */
+  clearBursts(): Frame[] {
+    const bursts = this.heap.splice(0);
+    this.psGeneration++;
+    return bursts;
   }
 
   // ---- processor sharing ----------------------------------------------------------

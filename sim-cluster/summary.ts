@@ -76,7 +76,7 @@ export function summarize(sim: Simulation, policy: string, wallSeconds: number):
       offered: s.offered,
       admitted: s.admitted,
       rejected: s.rejected,
-      rejectedByReason: { ...s.rejectedByReason },
+      rejectedByReason: s.reasonsRecord(),
       completed: s.completed,
       failed: s.failed,
       timedOut: s.timedOut,
@@ -102,8 +102,8 @@ export function summarize(sim: Simulation, policy: string, wallSeconds: number):
     let busy = 0;
     let queued = 0;
     for (const r of sim.serviceReplicas[i]!) {
-      busy += r.busyCoreSeconds;
-      queued += r.queueLengthSeconds;
+      busy += r.busyCoreSeconds - sim.busyAtWarmup[r.id]!;
+      queued += r.queueLengthSeconds - sim.queueAtWarmup[r.id]!;
     }
     services[spec.name] = {
       utilization: measured > 0 ? busy / (spec.cores * spec.replicas * measured) : 0,

@@ -62,8 +62,8 @@ export class WindowTelemetry {
   }
 
   /**
-   * Builds the window's Signals and starts the next window. Replicas must be `touch`ed
-   * up to `nowSeconds` first.
+   * Builds the window's Signals (when `build`; else only resets) and starts the next
+   * window. Replicas must be `touch`ed up to `nowSeconds` first.
    */
   close(
     window: number,
@@ -72,7 +72,16 @@ export class WindowTelemetry {
     decisionEpoch: number,
     serviceReplicas: readonly Replica[][],
     tenantOutstanding: Int32Array,
-  ): Signals {
+    build: boolean,
+  ): Signals | null {
+    if (!build) {
+      for (const r of serviceReplicas.flat()) {
+        this.busyAtStart[r.id] = r.busyCoreSeconds;
+        this.queueAtStart[r.id] = r.queueLengthSeconds;
+      }
+      this.clear(nowSeconds);
+      return null;
+    }
     const length = nowSeconds - this.startSeconds;
     const tenants = this.model.tenants.map((tenant, t): TenantSignals => {
       const g = tenant.spec.guaranteedRate;

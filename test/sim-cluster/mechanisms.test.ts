@@ -131,7 +131,7 @@ test('strict priority matches Cobham’s non-preemptive M/G/1 priority formula',
     { duration: 40000, seed: 8 },
   );
   const sim = new Simulation(compileModel(s));
-  sim.controls.priority[0] = 1;
+  sim.applyDecision({ epoch: 1, ttlSeconds: Infinity, tenants: { high: { priority: 1 } } });
   sim.run();
   const r = (i: number) => sim.tenantStats[i]!.latency.mean;
   const rho1 = lambdaHigh * mean;
