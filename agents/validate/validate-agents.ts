@@ -125,7 +125,7 @@ function writeReport(): void {
         xMax,
       ),
     );
-    const marks = [0.1, 0.2, 0.4, 0.6, 0.8, 1].map((f) => Math.round(f * xMax));
+    const marks = [0.1, 0.2, 0.4, 0.6, 0.8, 1].map((f) => Math.round((f * xMax) / 1000) * 1000);
     const header = `| run | ${marks.map((m) => `${m / 1000}k`).join(' | ')} | final (last 20) | steps/s | passes ${suite.threshold} |`;
     const rule = `|${' --- |'.repeat(marks.length + 4)}`;
     const rows = runs.map(

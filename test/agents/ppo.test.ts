@@ -147,6 +147,17 @@ test('a checkpoint restores weights, optimiser state and schedule position', asy
   assert.equal(resumed.globalStep, 256);
 });
 
+test('a target KL stops an iteration’s epochs after the first one that exceeds it', async () => {
+  // tinyDiscrete: 4 minibatches x 4 epochs; any positive KL exceeds 1e-12, so each of the
+  // 2 iterations stops after its first epoch: 2 x 4 Adam steps instead of 2 x 16.
+  const ppo = trainer('CartPole-v1', { ...tinyDiscrete, targetKl: 1e-12 }, 2);
+  await ppo.train({ totalSteps: 128 });
+  assert.equal(ppo.optimizer.step, 8);
+  const free = trainer('CartPole-v1', tinyDiscrete, 2);
+  await free.train({ totalSteps: 128 });
+  assert.equal(free.optimizer.step, 32);
+});
+
 test('PPO refuses a vector env in next-step autoreset mode', () => {
   const envs = SyncVectorEnv.make('CartPole-v1', 2);
   assert.throws(() => new Ppo(envs, tinyDiscrete, 1), InvalidArgumentError);
