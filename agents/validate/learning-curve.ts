@@ -72,9 +72,10 @@ export function curvesToSvg(
   parts.push(`<text x="${w / 2}" y="${h - 6}" text-anchor="middle">environment steps</text>`);
   curves.forEach((c, i) => {
     const colour = COLOURS[i % COLOURS.length]!;
-    const pts = c.points
-      .map((p) => `${x(p.step).toFixed(1)},${y(p.meanReturn).toFixed(1)}`)
-      .join(' ');
+    // At most ~400 vertices per curve keeps the file small; the curve is already smoothed.
+    const stride = Math.max(1, Math.ceil(c.points.length / 400));
+    const kept = c.points.filter((_, k) => k % stride === 0 || k === c.points.length - 1);
+    const pts = kept.map((p) => `${x(p.step).toFixed(1)},${y(p.meanReturn).toFixed(1)}`).join(' ');
     parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="1.2" points="${pts}"/>`);
     parts.push(
       `<text x="${w - right - 70}" y="${top + 14 * (i + 1)}" fill="${colour}">${c.label}</text>`,
