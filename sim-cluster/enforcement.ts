@@ -134,14 +134,23 @@ export class EnforcementState {
 
   /** Installs `decision` at `now`, replacing the previous one entirely. */
   apply(decision: Decision, nowSeconds: number): void {
-    this.reset(nowSeconds);
+    if (!(decision.ttlSeconds > 0)) {
+      throw new InvalidArgumentError(`decision ttlSeconds must be > 0, got ${decision.ttlSeconds}`);
+    }
+    this.resetKnobs();
     this.epoch = decision.epoch;
     this.expiresAt = nowSeconds + decision.ttlSeconds;
+    const limited = new Uint8Array(this.tenants);
     for (const [name, d] of Object.entries(decision.tenants ?? {})) {
       const t = this.indexOf(this.tenantNames, name, 'tenant');
-      if (d.rateLimit !== undefined)
+      if (d.rateLimit !== undefined) {
         this.setBucket(t, d.rateLimit.ratePerSecond, d.rateLimit.burst, nowSeconds);
+        limited[t] = 1;
+      }
       for (let s = 0; s < this.serviceNames.length; s++) this.setKnobs(s, t, d, `tenants.${name}`);
+    }
+    for (let t = 0; t < this.tenants; t++) {
+      if (limited[t] === 0) this.setBucket(t, Infinity, Infinity, nowSeconds);
     }
     for (const [name, d] of Object.entries(decision.services ?? {})) {
       const s = this.indexOf(this.serviceNames, name, 'service');
@@ -189,8 +198,13 @@ export class EnforcementState {
     if (!(rate >= 0))
       throw new InvalidArgumentError(`rateLimit.ratePerSecond must be >= 0, got ${rate}`);
     if (!(burst >= 1)) throw new InvalidArgumentError(`rateLimit.burst must be >= 1, got ${burst}`);
-    // A bucket keeps the tokens it had (capped by the new burst); a new bucket starts full.
-    const had = this.bucketRate[t] === Infinity ? burst : this.bucketTokens[t]!;
+    // A bucket keeps the tokens it had, refilled up to now and capped by the new burst;
+    // a bucket that was unlimited starts full.
+    const oldRate = this.bucketRate[t]!;
+    const had =
+      oldRate === Infinity
+        ? burst
+        : this.bucketTokens[t]! + (nowSeconds - this.bucketAt[t]!) * oldRate;
     this.bucketRate[t] = rate;
     this.bucketBurst[t] = burst;
     this.bucketTokens[t] = Math.min(had, burst);

@@ -1,3 +1,4 @@
+import type { RejectReason } from './enforcement.js';
 import type { Simulation } from './simulation.js';
 
 export interface LatencySummary {
@@ -13,7 +14,7 @@ export interface TenantSummary {
   readonly offered: number;
   readonly admitted: number;
   readonly rejected: number;
-  readonly rejectedByReason: Readonly<Record<string, number>>;
+  readonly rejectedByReason: Readonly<Record<RejectReason, number>>;
   readonly completed: number;
   readonly failed: number;
   readonly timedOut: number;

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { resolveScenario } from '../../sim-cluster/scenario/load.js';
+import { resolveScenario, scenarioToYaml } from '../../sim-cluster/scenario/load.js';
+import type { Signals } from '../../sim-cluster/signals.js';
+import { TimelineWriter } from '../timeline.js';
 import { simulate } from '../../sim-cluster/simulate.js';
 import type { SimSummary } from '../../sim-cluster/summary.js';
 import { writeFileAtomic } from '../io.js';
@@ -10,6 +12,9 @@ interface SimOptions {
   seed?: number;
   duration?: number;
   json?: string;
+  timeline?: string;
+  familySeed?: number;
+  printScenario?: boolean;
 }
 
 export function register(program: Command): void {
@@ -26,13 +31,33 @@ export function register(program: Command): void {
       parsePositiveNumber('--duration'),
     )
     .option('--json <file>', "write the JSON summary to FILE ('-' for standard output)")
+    .option('--timeline <file>', 'write one JSON line of signals per control window to FILE')
+    .option(
+      '--family-seed <n>',
+      'sample this member of a scenario family',
+      parseNonNegativeInteger('--family-seed'),
+    )
+    .option(
+      '--print-scenario',
+      'print the scenario as simulated (a family: the sampled member) as YAML',
+    )
     .action((name: string, options: SimOptions) => {
-      const scenario = resolveScenario(name);
+      const scenario = resolveScenario(
+        name,
+        options.familySeed !== undefined ? { familySeed: options.familySeed } : {},
+      );
+      if (options.printScenario) process.stdout.write(`${scenarioToYaml(scenario)}\n`);
+      const timeline =
+        options.timeline !== undefined ? new TimelineWriter(options.timeline) : undefined;
       const summary = simulate(scenario, {
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         ...(options.duration !== undefined ? { durationSeconds: options.duration } : {}),
+        ...(timeline
+          ? { onWindow: (_sim: unknown, signals: Signals) => timeline.write(signals) }
+          : {}),
         clock: () => performance.now() / 1000,
       });
+      timeline?.commit();
       const json = `${JSON.stringify(summary, null, 2)}\n`;
       if (options.json === '-') {
         process.stdout.write(json);
