@@ -28,6 +28,13 @@ export interface AdmissionKnobs {
 export interface TenantDecision extends AdmissionKnobs {
   /** Ingress token bucket: requests per second and burst size; default unlimited. */
   readonly rateLimit?: { readonly ratePerSecond: number; readonly burst: number };
+  /**
+   * Proactive (Clockwork-style) admission at the ingress: a request whose predicted
+   * latency (`predict.ts`) exceeds (1 − slack) × the tenant's SLO latency is rejected
+   * on arrival (reason `deadline`). `slack` in [0, 1) is the fraction of the SLO held
+   * back for prediction error. Default: off.
+   */
+  readonly deadlineAdmission?: { readonly slack: number };
 }
 
 /** Service-wide knobs, plus per-tenant overrides at that service. */
@@ -57,6 +64,7 @@ export const REJECT_REASONS = [
   'queue-delay',
   'queue-full',
   'unavailable',
+  'deadline',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 export const enum Reject {
@@ -66,6 +74,8 @@ export const enum Reject {
   QueueDelay = 3,
   QueueFull = 4,
   Unavailable = 5,
+  /** Predicted to miss its deadline at admission (`deadlineAdmission`). */
+  Deadline = 6,
 }
 
 /**
@@ -87,6 +97,8 @@ export class EnforcementState {
   readonly admitProbability: Float64Array;
   readonly serviceConcurrency: Float64Array;
   readonly serviceQueueDelay: Float64Array;
+  /** Per tenant: deadline-admission slack in [0, 1), or Infinity when off. */
+  readonly deadlineSlack: Float64Array;
   /** Hops each tenant holds at each service, and each service in all. */
   readonly tenantOutstanding: Int32Array;
   readonly serviceOutstanding: Int32Array;
@@ -113,6 +125,7 @@ export class EnforcementState {
     this.admitProbability = new Float64Array(s * t).fill(1);
     this.serviceConcurrency = new Float64Array(s).fill(Infinity);
     this.serviceQueueDelay = new Float64Array(s).fill(Infinity);
+    this.deadlineSlack = new Float64Array(t).fill(Infinity);
     this.tenantOutstanding = new Int32Array(s * t);
     this.serviceOutstanding = new Int32Array(s);
   }
@@ -148,6 +161,10 @@ export class EnforcementState {
         limited[t] = 1;
       }
       for (let s = 0; s < this.serviceNames.length; s++) this.setKnobs(s, t, d, `tenants.${name}`);
+      this.deadlineSlack[t] =
+        d.deadlineAdmission === undefined
+          ? Infinity
+          : slack(d.deadlineAdmission.slack, `tenants.${name}.deadlineAdmission.slack`);
     }
     for (let t = 0; t < this.tenants; t++) {
       if (limited[t] === 0) this.setBucket(t, Infinity, Infinity, nowSeconds);
@@ -190,6 +207,7 @@ export class EnforcementState {
     this.admitProbability.fill(1);
     this.serviceConcurrency.fill(Infinity);
     this.serviceQueueDelay.fill(Infinity);
+    this.deadlineSlack.fill(Infinity);
     this.epoch = -1;
     this.expiresAt = Infinity;
   }
@@ -240,6 +258,12 @@ export class EnforcementState {
 
 function positive(value: number, path: string): number {
   if (!(value > 0)) throw new InvalidArgumentError(`${path} must be > 0, got ${value}`);
+  return value;
+}
+
+function slack(value: number, path: string): number {
+  if (!(value >= 0 && value < 1))
+    throw new InvalidArgumentError(`${path} must be in [0, 1), got ${value}`);
   return value;
 }
 

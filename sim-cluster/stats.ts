@@ -2,12 +2,12 @@ import { REJECT_REASONS, type RejectReason } from './enforcement.js';
 import { LatencyHistogram } from './histogram.js';
 
 /**
- * How a call or request ended. The first six codes are rejections (`Reject` in
+ * How a call or request ended. The first seven codes are rejections (`Reject` in
  * enforcement.ts, same order as `REJECT_REASONS`); the rest are failures.
  */
 export const enum Outcome {
-  Timeout = 6,
-  Crash = 7,
+  Timeout = 7,
+  Crash = 8,
 }
 
 /** Whether an outcome code is a rejection (turned away) rather than a failure. */
