@@ -112,3 +112,54 @@ test('a malformed scenario file names the file and the field, with exit code 2',
   assert.match(r.stderr, /services\.api\.workers/);
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
 });
+
+test('governor sim --timeline writes one JSON line of signals per control window', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'governor-timeline-'));
+  const file = join(dir, 'timeline.jsonl');
+  const r = runCli(['sim', 'mm4', '--duration', '20', '--timeline', file]);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  // mm4: warmup 100 s + 20 s measured, one-second windows.
+  assert.equal(lines.length, 120);
+  const last = JSON.parse(lines.at(-1)!);
+  assert.equal(last.window, 119);
+  assert.equal(last.tenants[0].name, 't1');
+  assert.equal(last.services[0].name, 'api');
+  assert.equal(typeof last.services[0].tenants[0].cpuSeconds, 'number');
+});
+
+test('governor sim on a family samples one member per family seed and can print it', () => {
+  const a = runCli([
+    'sim',
+    'social-network-family',
+    '--family-seed',
+    '3',
+    '--duration',
+    '1',
+    '--print-scenario',
+  ]);
+  const b = runCli([
+    'sim',
+    'social-network-family',
+    '--family-seed',
+    '4',
+    '--duration',
+    '1',
+    '--print-scenario',
+  ]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(b.code, 0, b.stderr);
+  const yamlOf = (out: string) => out.slice(0, out.indexOf('\nscenario '));
+  assert.match(yamlOf(a.stdout), /^name: /m);
+  assert.notEqual(yamlOf(a.stdout), yamlOf(b.stdout), 'different seeds sample different members');
+  const again = runCli([
+    'sim',
+    'social-network-family',
+    '--family-seed',
+    '3',
+    '--duration',
+    '1',
+    '--print-scenario',
+  ]);
+  assert.equal(yamlOf(again.stdout), yamlOf(a.stdout), 'the same seed samples the same member');
+});
