@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   bundledScenarioNames,
   bundledScenarioPath,
@@ -19,6 +20,8 @@ const STRESSORS = [
   'diurnal',
 ];
 const FAMILIES = ['social-network-family'];
+const TRACES = ['trace-replay'];
+const ALL = [...SYSTEMS, ...STRESSORS, ...FAMILIES, ...TRACES];
 
 /** Mean of a distribution spec (the kinds the bundled scenarios use). */
 function meanOf(d: DistributionSpec): number {
@@ -78,7 +81,7 @@ function poissonRate(s: Scenario): number {
   );
 }
 
-for (const name of [...SYSTEMS, ...STRESSORS, ...FAMILIES]) {
+for (const name of ALL) {
   test(`bundled scenario ${name} loads under its own name`, () => {
     const s = resolveScenario(name);
     assert.equal(s.name, FAMILIES.includes(name) ? `${name}#1` : name);
@@ -103,7 +106,7 @@ for (const name of [...SYSTEMS, ...STRESSORS, ...FAMILIES]) {
 
 test('every issue 3 scenario is bundled', () => {
   const names = bundledScenarioNames();
-  for (const name of [...SYSTEMS, ...STRESSORS, ...FAMILIES]) assert.ok(names.includes(name), name);
+  for (const name of ALL) assert.ok(names.includes(name), name);
 });
 
 test('social-network has at least 12 services and about 2,000 requests per second', () => {
@@ -215,4 +218,18 @@ test('the social-network family keeps the topology of social-network', () => {
     plain.services.map((s) => s.name),
   );
   assert.deepEqual(member.apis, plain.apis);
+});
+
+test('trace-replay replays every row of its bundled trace, each tenant its own', () => {
+  const s = resolveScenario('trace-replay');
+  const csvPath = join(dirname(bundledScenarioPath('trace-replay')), 'traces', 'shop-30s.csv');
+  const lines = readFileSync(csvPath, 'utf8').trim().split('\n').slice(1);
+  for (const t of s.tenants) {
+    assert.equal(t.arrivals.process, 'trace');
+    const rows = t.arrivals.process === 'trace' ? t.arrivals.rows : [];
+    assert.equal(rows.length, lines.filter((l) => l.split(',')[1] === t.name).length);
+    assert.equal(t.arrivals.process === 'trace' && t.arrivals.file, csvPath);
+    const weights = t.requests.reduce((sum, r) => sum + r.weight, 0);
+    assert.equal(weights, rows.length);
+  }
 });
