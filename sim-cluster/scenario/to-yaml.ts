@@ -3,7 +3,7 @@
  * `parseScenario(scenarioToYaml(s))` gives `s` again (apart from `source`). The CLI uses
  * it to print the member sampled from a scenario family.
  */
-import { stringify } from 'yaml';
+import { Document, isScalar, visit } from 'yaml';
 import type { ArrivalSpec, CallSpec, Scenario, ServiceSpec, TenantSpec } from './types.js';
 
 /** The YAML text of `scenario`; a trace's `file` is written as the loader resolved it. */
@@ -21,7 +21,14 @@ export function scenarioToYaml(scenario: Scenario): string {
     ...(scenario.faults.length === 0 ? {} : { faults: scenario.faults }),
   };
   // Aliases would make shared sub-objects (default distributions) harder to read.
-  return stringify(doc, { aliasDuplicateObjects: false, lineWidth: 0 });
+  const document = new Document(doc, { aliasDuplicateObjects: false });
+  // Mappings of scalars only (a service, a distribution, a fault) go on one line.
+  visit(document, {
+    Map(_key, node) {
+      if (node.items.every((pair) => isScalar(pair.value))) node.flow = true;
+    },
+  });
+  return document.toString({ lineWidth: 0 });
 }
 
 function serviceToRaw(service: ServiceSpec): Record<string, unknown> {
