@@ -14,7 +14,7 @@ import { flattenInto } from '../env/index.js';
 import { InvalidArgumentError } from '../sim-cluster/errors.js';
 import { RngStream } from '../sim-cluster/rng.js';
 import { act, drawNoise, evaluateValues, noiseWidth } from './act.js';
-import { createActorCritic } from './actor-critic.js';
+import { createActorCritic, disposeActorCritic } from './actor-critic.js';
 import type { ActorCritic } from './actor-critic.js';
 import { Adam } from './adam.js';
 import { computeGae } from './gae.js';
@@ -254,6 +254,12 @@ export class Ppo {
       const obs = this.normalizeObservations(raw, false);
       this.buffer.finalValues[row] = evaluateValues(this.network, obs, 1)[0]!;
     }
+  }
+
+  /** Releases the network's and the optimiser's tensors (the env is the caller's). */
+  dispose(): void {
+    disposeActorCritic(this.network);
+    this.optimizer.dispose();
   }
 
   getState(): PpoState {

@@ -139,5 +139,6 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
     config,
     finishedAt: new Date().toISOString(),
   });
+  ppo.dispose();
   return summary;
 }
