@@ -96,6 +96,36 @@ async function runSuite(name: string, seeds: readonly number[], totalSteps?: num
   }
 }
 
+interface RunSummary {
+  readonly globalStep: number;
+  readonly meanReturnLast20: number;
+  readonly stepsPerSecond: number;
+}
+
+/**
+ * A run's curve and summary; a run without summary.json (stopped, or still running) is
+ * summarised from its metrics and labelled with the step it reached.
+ */
+function readRun(dir: string, label: string) {
+  const points = readLearningCurve(join(dir, 'metrics.jsonl'));
+  const summaryFile = join(dir, 'summary.json');
+  if (existsSync(summaryFile)) {
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as RunSummary;
+    return { label, points, summary };
+  }
+  let globalStep = 0;
+  let stepsPerSecond = NaN;
+  for (const line of readFileSync(join(dir, 'metrics.jsonl'), 'utf8').split('\n')) {
+    if (line === '') continue;
+    const m = JSON.parse(line) as { step: number; tag: string; value: number };
+    globalStep = Math.max(globalStep, m.step);
+    if (m.tag === 'charts/SPS') stepsPerSecond = m.value;
+  }
+  const meanReturnLast20 = points.at(-1)?.meanReturn ?? NaN;
+  const partial = `${label} (stopped at ${Math.round(globalStep / 1000)}k)`;
+  return { label: partial, points, summary: { globalStep, meanReturnLast20, stepsPerSecond } };
+}
+
 /** Rewrites docs/agents-validation.md (results part) and the SVGs from runs/validate. */
 function writeReport(): void {
   const sections: string[] = [];
@@ -103,17 +133,9 @@ function writeReport(): void {
     const dir = join(ROOT, name);
     if (!existsSync(dir)) continue;
     const runs = readdirSync(dir)
-      .filter((d) => existsSync(join(dir, d, 'summary.json')))
+      .filter((d) => existsSync(join(dir, d, 'metrics.jsonl')))
       .sort()
-      .map((d) => ({
-        label: d,
-        points: readLearningCurve(join(dir, d, 'metrics.jsonl')),
-        summary: JSON.parse(readFileSync(join(dir, d, 'summary.json'), 'utf8')) as {
-          globalStep: number;
-          meanReturnLast20: number;
-          stepsPerSecond: number;
-        },
-      }));
+      .map((d) => readRun(join(dir, d), d));
     if (runs.length === 0) continue;
     const xMax = Math.max(...runs.map((r) => r.summary.globalStep));
     writeFileSync(
