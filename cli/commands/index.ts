@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerEval } from './eval.js';
 import { register as registerSim } from './sim.js';
 import { register as registerTrain } from './train.js';
 
@@ -6,4 +7,5 @@ import { register as registerTrain } from './train.js';
 export function registerCommands(program: Command): void {
   registerSim(program);
   registerTrain(program);
+  registerEval(program);
 }

@@ -1,0 +1,161 @@
+/**
+ * From runs to the numbers a report shows: per scenario and policy, means and 95%
+ * bootstrap intervals across seeds; per scenario, a paired comparison of every policy
+ * with the best baseline (the heuristic with the highest mean score, other than the
+ * policy itself); over the suite, the same on the suite average.
+ */
+import { LEARNED_PREFIX } from './resolve-policy.js';
+import type { RunResult } from './run-job.js';
+import {
+  bootstrapInterval,
+  mean,
+  pairedComparison,
+  type Interval,
+  type PairedComparison,
+} from './statistics.js';
+
+export interface Comparison extends PairedComparison {
+  /** The baseline compared against. */
+  readonly baseline: string;
+}
+
+export interface Cell {
+  readonly scenario: string;
+  readonly policy: string;
+  /** Run scores across seeds (seed order). */
+  readonly scores: readonly number[];
+  readonly score: Interval;
+  readonly fluidBound: Interval;
+  readonly fairness: Interval;
+  readonly meanUtilization: number;
+  /** Weighted mean over tenants of p99 latency, seconds (mean over seeds). */
+  readonly p99Seconds: number;
+  /** Requests rejected within entitlement per run (mean over seeds). */
+  readonly rejectedWithinEntitlement: number;
+  readonly vsBest: Comparison | null;
+}
+
+export interface SuiteRow {
+  readonly policy: string;
+  /** Mean over scenarios of each seed's score. */
+  readonly score: Interval;
+  /** Against the best baseline on the suite, paired by (scenario, seed). */
+  readonly vsBest: Comparison | null;
+  /** Scenarios where the policy's mean is more than 5% below that scenario's best baseline. */
+  readonly scenariosBelowBest: readonly string[];
+}
+
+export interface Aggregate {
+  readonly scenarios: readonly string[];
+  readonly policies: readonly string[];
+  readonly seeds: readonly number[];
+  readonly cells: readonly Cell[];
+  readonly suite: readonly SuiteRow[];
+}
+
+/** Whether a policy name is a heuristic (a baseline) rather than a learned bundle. */
+export function isBaseline(policy: string): boolean {
+  return !policy.startsWith(LEARNED_PREFIX);
+}
+
+function unique<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
+}
+
+/** The baseline other than `policy` with the highest mean of `scoreOf`, or null. */
+function bestBaseline(
+  policies: readonly string[],
+  policy: string,
+  scoreOf: (p: string) => number,
+): string | null {
+  let best: string | null = null;
+  for (const p of policies) {
+    if (p === policy || !isBaseline(p)) continue;
+    if (best === null || scoreOf(p) > scoreOf(best)) best = p;
+  }
+  return best;
+}
+
+/** Aggregates runs (any order) into cells and suite rows; `seed` seeds the bootstrap. */
+export function aggregate(results: readonly RunResult[], seed = 1): Aggregate {
+  const scenarios = unique(results.map((r) => r.scenario));
+  const policies = unique(results.map((r) => r.policy));
+  const seeds = unique(results.map((r) => r.seed)).sort((a, b) => a - b);
+  const runs = (scenario: string, policy: string) =>
+    seeds.map((s) => {
+      const r = results.find((x) => x.scenario === scenario && x.policy === policy && x.seed === s);
+      if (r === undefined) throw new RangeError(`missing run ${scenario}/${policy}/seed ${s}`);
+      return r;
+    });
+  const scores = (scenario: string, policy: string) =>
+    runs(scenario, policy).map((r) => r.metrics.score);
+  const boot = { seed };
+  const cells: Cell[] = [];
+  for (const scenario of scenarios) {
+    for (const policy of policies) {
+      const rs = runs(scenario, policy);
+      const own = rs.map((r) => r.metrics.score);
+      const base = bestBaseline(policies, policy, (p) => mean(scores(scenario, p)));
+      cells.push({
+        scenario,
+        policy,
+        scores: own,
+        score: bootstrapInterval(own, boot),
+        fluidBound: bootstrapInterval(
+          rs.map((r) => r.metrics.fluidBound),
+          boot,
+        ),
+        fairness: bootstrapInterval(
+          rs.map((r) => r.metrics.fairness),
+          boot,
+        ),
+        meanUtilization: mean(rs.map((r) => r.metrics.meanUtilization)),
+        p99Seconds: mean(rs.map(weightedP99)),
+        rejectedWithinEntitlement: mean(
+          rs.map((r) =>
+            Object.values(r.metrics.tenants).reduce((a, t) => a + t.rejectedWithinEntitlement, 0),
+          ),
+        ),
+        vsBest:
+          base === null
+            ? null
+            : { baseline: base, ...pairedComparison(own, scores(scenario, base), boot) },
+      });
+    }
+  }
+  const suiteScores = (policy: string) =>
+    seeds.map((_, i) => mean(scenarios.map((sc) => scores(sc, policy)[i]!)));
+  const flat = (policy: string) => scenarios.flatMap((sc) => scores(sc, policy));
+  const suite = policies.map((policy): SuiteRow => {
+    const base = bestBaseline(policies, policy, (p) => mean(flat(p)));
+    return {
+      policy,
+      score: bootstrapInterval(suiteScores(policy), boot),
+      vsBest:
+        base === null
+          ? null
+          : { baseline: base, ...pairedComparison(flat(policy), flat(base), boot) },
+      scenariosBelowBest: cells
+        .filter((c) => c.policy === policy && c.vsBest !== null)
+        .filter((c) => {
+          const best = cells.find(
+            (x) => x.scenario === c.scenario && x.policy === c.vsBest!.baseline,
+          )!;
+          return c.score.mean < 0.95 * best.score.mean;
+        })
+        .map((c) => c.scenario),
+    };
+  });
+  return { scenarios, policies, seeds, cells, suite };
+}
+
+/** Tenants' p99 latencies averaged with their weights (seconds). */
+function weightedP99(r: RunResult): number {
+  let s = 0;
+  let w = 0;
+  for (const t of Object.values(r.metrics.tenants)) {
+    s += t.weight * t.p99Seconds;
+    w += t.weight;
+  }
+  return w > 0 ? s / w : 0;
+}

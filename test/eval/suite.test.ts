@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bundledSuiteNames, loadSuite, parseSuite } from '../../eval/suite.js';
+import { InvalidConfigError } from '../../sim-cluster/errors.js';
+import { entryScenario } from '../../eval/run-job.js';
+
+test('the standard suite is bundled and every scenario in it loads', () => {
+  assert.ok(bundledSuiteNames().includes('standard'));
+  const suite = loadSuite('standard');
+  assert.ok(suite.scenarios.length >= 8);
+  for (const entry of suite.scenarios) {
+    const scenario = entryScenario(entry);
+    if (entry.durationSeconds !== undefined) assert.equal(scenario.duration, entry.durationSeconds);
+  }
+});
+
+test('the standard suite covers every stress issue 8 names and an unseen topology', () => {
+  const covers = loadSuite('standard')
+    .scenarios.map((s) => s.covers)
+    .join(' | ');
+  for (const stress of [
+    'steady overload',
+    'flash crowd',
+    'diurnal',
+    'noisy neighbour',
+    'slow backend',
+    'retry storm',
+    'tenant churn',
+    'unseen topology',
+  ]) {
+    assert.match(covers, new RegExp(stress), `no scenario covers ${stress}`);
+  }
+  const names = loadSuite('standard').scenarios.map((s) => s.scenario);
+  assert.ok(!names.includes('social-network') && !names.includes('social-network-family'));
+});
+
+function errorOf(text: string): InvalidConfigError {
+  try {
+    parseSuite(text, 'bad.yaml', '/tmp');
+  } catch (e) {
+    assert.ok(e instanceof InvalidConfigError, String(e));
+    return e;
+  }
+  assert.fail('the suite was accepted');
+}
+
+test('a suite error names the file and the offending field', () => {
+  const e = errorOf('name: x\nscenarios:\n  - { name: a, scenario: mm1, duration: -5 }\n');
+  assert.equal(e.path, 'scenarios[0].duration');
+  assert.match(
+    e.message,
+    /^bad\.yaml: must be a positive number, got -5 at scenarios\[0\]\.duration$/,
+  );
+});
+
+test('a suite rejects unknown fields, missing scenarios and duplicate names', () => {
+  assert.equal(
+    errorOf('name: x\nscenarios:\n  - { name: a, scenario: mm1, speed: 2 }\n').path,
+    'scenarios[0].speed',
+  );
+  assert.equal(errorOf('name: x\nscenarios: []\n').path, 'scenarios');
+  assert.equal(errorOf('scenarios:\n  - { name: a, scenario: mm1 }\n').path, 'name');
+  assert.equal(
+    errorOf('name: x\nscenarios:\n  - { name: a, scenario: mm1 }\n  - { name: a, scenario: mm4 }\n')
+      .path,
+    'scenarios[1].name',
+  );
+  assert.equal(
+    errorOf('name: x\nscenarios:\n  - { name: a, scenario: ./missing.yaml }\n').path,
+    'scenarios[0].scenario',
+  );
+});
