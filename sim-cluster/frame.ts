@@ -60,6 +60,8 @@ export class Frame {
   pending = 0;
   replica: Replica | null = null;
   holdsWorker = false;
+  /** Index of the replica's worker the hop holds (valid while `holdsWorker`). */
+  worker = -1;
   enqueuedSeconds = 0;
   /** Processor sharing: virtual time at which the current CPU burst ends. */
   finishVirtual = 0;

@@ -35,6 +35,11 @@ export class Replica {
   /** Cores left to the replica's hops (faults may take some away). */
   cores: number;
 
+  /** Which workers are busy (1), by worker index; see `claimWorker`. */
+  private readonly workerBusy: Uint8Array;
+  /** No worker below this index is free. */
+  private freeHint = 0;
+
   /**
    * @param forceSharing use processor sharing even when workers fit the cores (needed when
    *   a fault may take cores away at run time)
@@ -50,6 +55,7 @@ export class Replica {
     forceSharing: boolean,
   ) {
     this.cores = configuredCores;
+    this.workerBusy = new Uint8Array(workers);
     this.sharing = forceSharing || workers > configuredCores;
   }
 
@@ -62,6 +68,38 @@ export class Replica {
       this.queueLengthSeconds += dt * this.queue.length;
       this.statsAt = now;
     }
+  }
+
+  // ---- worker identities (2DFQ serves by worker index) -------------------------------
+
+  /** Index of the worker a hop would get now: the lowest free one (`workers` if none). */
+  nextWorker(): number {
+    let i = this.freeHint;
+    while (i < this.workers && this.workerBusy[i] === 1) i++;
+    this.freeHint = i;
+    return i;
+  }
+
+  /** Marks the lowest free worker busy and returns its index. */
+  claimWorker(): number {
+    const i = this.nextWorker();
+    this.workerBusy[i] = 1;
+    this.busyWorkers++;
+    return i;
+  }
+
+  /** Frees worker `index`. */
+  freeWorker(index: number): void {
+    this.workerBusy[index] = 0;
+    if (index < this.freeHint) this.freeHint = index;
+    this.busyWorkers--;
+  }
+
+  /** Frees every worker (a crash). */
+  freeAllWorkers(): void {
+    this.workerBusy.fill(0);
+    this.freeHint = 0;
+    this.busyWorkers = 0;
   }
 
   /** Empties the processor-sharing heap (a crash), returning the bursts it held. */

@@ -26,6 +26,7 @@ import { SimulationError } from './errors.js';
 import { FramePool, FrameState, type Frame, type RequestRecord } from './frame.js';
 import { tenantArrivals, type CallNode, type ClusterModel } from './model.js';
 import type { ArrivalProcess } from './arrivals/index.js';
+import { LatencyPredictor } from './predict.js';
 import { Replica } from './replica.js';
 import { backoffSeconds, RetryBudgets, type CallPolicy } from './retry.js';
 import { RngStreams, type RngStream } from './rng.js';
@@ -109,6 +110,8 @@ export class Simulation {
   private readonly rngAdmission: RngStream;
   private readonly rngRetry: RngStream;
   private readonly rngThink: RngStream;
+  /** Latency predictor of proactive (Clockwork-style) admission; see predict.ts. */
+  private readonly predictor: LatencyPredictor;
 
   constructor(model: ClusterModel, options: SimulationOptions = {}) {
     const scenario = model.scenario;
@@ -161,6 +164,7 @@ export class Simulation {
         return replica;
       }),
     );
+    this.predictor = new LatencyPredictor(model, this.serviceReplicas);
     this.telemetry = new WindowTelemetry(model, this.replicas.length);
     this.busyAtWarmup = new Float64Array(this.replicas.length);
     this.queueAtWarmup = new Float64Array(this.replicas.length);
@@ -305,6 +309,8 @@ export class Simulation {
     }
     if (!this.enforcement.takeToken(tenant, now))
       return this.requestEnded(request, Reject.RateLimit);
+    if (!this.predictor.admits(api, this.enforcement.deadlineSlack[tenant]!, tenant))
+      return this.requestEnded(request, Reject.Deadline);
     window.admitted[tenant]!++;
     if (measured) this.tenantStats[tenant]!.admitted++;
     const root = this.model.apiRoots[api]!;
@@ -406,14 +412,19 @@ export class Simulation {
     if (replica.queue.length >= replica.queueCapacity) {
       const victim = replica.queue.evictFor(f.tenant);
       if (victim < 0) return this.dropAdmitted(f, Reject.QueueFull);
-      replica.queue.enqueue(f.id, f.tenant, f.node.meanCpuSeconds, now);
+      replica.queue.enqueue(f.id, f.tenant, f.node.meanCpuSeconds, now, this.deadlineOf(f));
       return this.dropAdmitted(this.pool.frames[victim]!, Reject.QueueFull);
     }
-    replica.queue.enqueue(f.id, f.tenant, f.node.meanCpuSeconds, now);
+    replica.queue.enqueue(f.id, f.tenant, f.node.meanCpuSeconds, now, this.deadlineOf(f));
+  }
+
+  /** EDF's deadline of a hop: its request's arrival at the ingress + its tenant's SLO. */
+  private deadlineOf(f: Frame): number {
+    return f.request.arrivalSeconds + this.model.tenants[f.tenant]!.spec.slo.latency;
   }
 
   private takeWorker(f: Frame, replica: Replica): void {
-    replica.busyWorkers++;
+    f.worker = replica.claimWorker();
     f.holdsWorker = true;
     const wait = this.events.now - f.enqueuedSeconds;
     const i = replica.service * this.tenantCount + f.tenant;
@@ -430,7 +441,7 @@ export class Simulation {
 
   private releaseWorker(f: Frame, replica: Replica): void {
     f.holdsWorker = false;
-    replica.busyWorkers--;
+    replica.freeWorker(f.worker);
     this.dispatchQueue(replica);
   }
 
@@ -442,7 +453,7 @@ export class Simulation {
     const enforcement = this.enforcement;
     while (replica.busyWorkers < replica.workers && queue.length > 0) {
       replica.touch(now);
-      const f = this.pool.frames[queue.dequeue(now)]!;
+      const f = this.pool.frames[queue.dequeue(now, replica.nextWorker(), replica.workers)]!;
       if (f.state === FrameState.Queued) {
         const threshold = Math.min(
           enforcement.serviceQueueDelay[s]!,
@@ -792,9 +803,9 @@ export class Simulation {
       (f) =>
         f.replica === replica && f.state !== FrameState.Free && f.state !== FrameState.Responding,
     );
-    while (replica.queue.length > 0) replica.queue.dequeue(now);
+    while (replica.queue.length > 0) replica.queue.dequeue(now, 0, replica.workers);
     replica.computing = 0;
-    replica.busyWorkers = 0;
+    replica.freeAllWorkers();
     for (const f of victims) {
       f.holdsWorker = false;
       this.leaveReplica(f, replica);

@@ -14,7 +14,14 @@ import {
   optionalKey,
 } from './field.js';
 
-export const SCHEDULERS: readonly SchedulerName[] = ['fifo', 'priority', 'wfq', 'drr'];
+export const SCHEDULERS: readonly SchedulerName[] = [
+  'fifo',
+  'priority',
+  'wfq',
+  'drr',
+  '2dfq',
+  'edf',
+];
 export const LOAD_BALANCERS: readonly LoadBalancerName[] = [
   'round-robin',
   'random',

@@ -17,7 +17,7 @@ export type DistributionSpec =
   | { dist: 'empirical'; values: number[]; weights?: number[] };
 
 /** Order in which a service's queue hands waiting requests to free workers. */
-export type SchedulerName = 'fifo' | 'priority' | 'wfq' | 'drr';
+export type SchedulerName = 'fifo' | 'priority' | 'wfq' | 'drr' | '2dfq' | 'edf';
 
 /** How a request picks one of a service's replicas. */
 export type LoadBalancerName = 'round-robin' | 'random' | 'least-outstanding' | 'power-of-two';

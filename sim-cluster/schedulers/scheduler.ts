@@ -15,10 +15,23 @@ export interface Scheduler {
    * @param tenant tenant index (0-based, < tenant count)
    * @param costSeconds the scheduler's estimate of its CPU cost (profiled mean work)
    * @param nowSeconds simulated time of arrival in the queue
+   * @param deadlineSeconds absolute simulated time by which the request should be done:
+   *   its arrival at the ingress + its tenant's SLO latency (read by EDF)
    */
-  enqueue(handle: number, tenant: number, costSeconds: number, nowSeconds: number): void;
-  /** Removes and returns the next request to serve, or -1 when empty. */
-  dequeue(nowSeconds: number): number;
+  enqueue(
+    handle: number,
+    tenant: number,
+    costSeconds: number,
+    nowSeconds: number,
+    deadlineSeconds: number,
+  ): void;
+  /**
+   * Removes and returns the next request to serve, or -1 when empty (or, for a
+   * non-work-conserving discipline, when nothing may run on this worker).
+   * @param workerIndex index in [0, workers) of the free worker that will take it (2DFQ)
+   * @param workers the replica's worker count
+   */
+  dequeue(nowSeconds: number, workerIndex: number, workers: number): number;
   /**
    * The queue is full and a request of `tenant` arrives: returns the handle of a waiting
    * request to push out in its favour (removed from the queue), or -1 to reject the

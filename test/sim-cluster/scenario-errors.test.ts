@@ -206,7 +206,7 @@ const CASES: { title: string; yaml: string; path: string; rule: string }[] = [
     title: 'an unknown scheduler',
     yaml: edited(['services', 'api', 'scheduler'], 'lifo'),
     path: 'services.api.scheduler',
-    rule: 'scheduler must be one of fifo, priority, wfq, drr, got "lifo"',
+    rule: 'scheduler must be one of fifo, priority, wfq, drr, 2dfq, edf, got "lifo"',
   },
   {
     title: 'a negative queue capacity',
