@@ -1,9 +1,10 @@
 /**
  * `governor/env`: Gymnasium-style spaces, envs, registry, wrappers, vector envs, the env
- * checker and the classic control envs. Importing it registers `CartPole-v1` and
- * `Pendulum-v1`.
+ * checker, the classic control envs and ClusterEnv with its codecs. Importing it
+ * registers `CartPole-v1`, `Pendulum-v1` and `governor/Cluster-v0`.
  */
 import './classic/register-classic.js';
+import './cluster/register-cluster.js';
 
 export type {
   Env,
@@ -79,3 +80,36 @@ export { CART_POLE, CartPoleEnv, cartPoleDynamics } from './classic/cart-pole.js
 export type { CartPoleOptions } from './classic/cart-pole.js';
 export { PENDULUM, PendulumEnv, angleNormalize, pendulumDynamics } from './classic/pendulum.js';
 export type { PendulumOptions } from './classic/pendulum.js';
+
+export {
+  CLUSTER_ENV_ID,
+  ClusterEnv,
+  DEFAULT_CLUSTER_SCENARIO,
+  DEFAULT_EPISODE_WINDOWS,
+} from './cluster/cluster-env.js';
+export type { ClusterEnvOptions, ClusterInfo } from './cluster/cluster-env.js';
+export { ClusterScenarios } from './cluster/cluster-scenarios.js';
+export {
+  ActionCodec,
+  CLUSTER_KNOBS,
+  DEFAULT_KNOBS,
+  admitProbabilityOf,
+} from './cluster/action-codec.js';
+export type { ActionCodecJson, ActionCodecOptions, ClusterKnob } from './cluster/action-codec.js';
+export { ObservationCodec } from './cluster/observation-codec.js';
+export type {
+  ObservationCodecJson,
+  ObservationCodecOptions,
+  ObservationLayout,
+} from './cluster/observation-codec.js';
+export { GLOBAL_FEATURES, TENANT_FEATURES } from './cluster/observation-features.js';
+export { FeatureRanges } from './cluster/feature-ranges.js';
+export type { FeatureRangesJson } from './cluster/feature-ranges.js';
+export { TenantSlots } from './cluster/tenant-slots.js';
+export {
+  rejectedWithinEntitlement,
+  tenantScore,
+  windowScore,
+  windowScoreValue,
+} from './cluster/slo-score.js';
+export type { WindowScore } from './cluster/slo-score.js';

@@ -16,15 +16,24 @@ import {
   make,
   registeredIds,
 } from '../../env/index.js';
-import type { BoxValue, Env, Info, ResetResult, StepResult } from '../../env/index.js';
+import type { BoxValue, Env, Info, MakeOptions, ResetResult, StepResult } from '../../env/index.js';
 import { CounterEnv } from './fixtures/counter-env.js';
+import { SMALL_CLUSTER } from './fixtures/small-cluster.js';
+
+/** Make options per id where the defaults would make the check slow. */
+const FAST: Readonly<Record<string, MakeOptions>> = {
+  'governor/Cluster-v0': { options: { scenario: SMALL_CLUSTER }, maxEpisodeSteps: 100 },
+};
 
 test('every registered env passes the checker', () => {
   const ids = registeredIds();
   assert.ok(
-    ids.includes('CartPole-v1') && ids.includes('Pendulum-v1') && ids.includes('test/Counter-v0'),
+    ids.includes('CartPole-v1') &&
+      ids.includes('Pendulum-v1') &&
+      ids.includes('test/Counter-v0') &&
+      ids.includes('governor/Cluster-v0'),
   );
-  for (const id of ids) checkEnv(() => make(id), { name: id, steps: 300 });
+  for (const id of ids) checkEnv(() => make(id, FAST[id]), { name: id, steps: 300 });
 });
 
 test('every wrapper passes the checker', () => {

@@ -1,0 +1,223 @@
+/**
+ * The action codec: a network's output, a Box of `slotCount × knobs.length` numbers in
+ * [-1, 1] laid out slot-major (slot 0's knobs, then slot 1's, …), becomes a `Decision`.
+ * It reads only the action and the window's `Signals` (for each tenant's recent offered
+ * rate, weight and SLO), so the env and the controller daemon decode identically; its
+ * parameters are JSON (`toJSON` / `fromJSON`) and travel in policy bundles.
+ *
+ * Knob mappings, for a slot's value `a` in [-1, 1] (a = 0 is close to "no control", so an
+ * untrained Gaussian policy starts near the uncontrolled system):
+ * - `rateLimit`: an ingress token bucket of `ratePerSecond = base × 2 × 32^a` with
+ *   `base = max(minRatePerSecond, offered ÷ window seconds)` — a multiplicative factor in
+ *   [1/16, 64] of the tenant's offered rate in the observed window (2 at a = 0: only
+ *   bursts above twice the recent load are cut) — and `burst = max(1, ratePerSecond ×
+ *   burstWindows × window seconds)`.
+ * - `weight`: the tenant's scenario weight × 8^a (× [1/8, 8]; a = 0 keeps its weight).
+ * - `priority`: round(2a), one of -2 … 2 (default priority 0 at a ≈ 0).
+ * - `admitProbability`: `0.05 + 0.95 × (σ(6a + 4) − σ(−2)) ÷ (σ(10) − σ(−2))`, a logistic
+ *   curve rescaled onto [0.05, 1] (0.98 at a = 0). Shedding applies per hop, so it is set
+ *   only at `admissionServices` (the entry services; every service when empty).
+ * - `concurrencyLimit`: at every service, `max(1, ceil(base × slo.latency × 2 × 4^a))`
+ *   hops of the tenant at once — Little's law for the tenant's load if its requests took
+ *   the SLO latency, times [1/2, 8].
+ * - `queueDelayThreshold`: at every service, `slo.latency × 4^a` seconds ([1/4, 4] × SLO).
+ *
+ * Masked slots (no tenant) are ignored whatever their values.
+ */
+import { InvalidActionError, InvalidArgumentError } from '../../sim-cluster/errors.js';
+import type { AdmissionKnobs, Decision, TenantDecision } from '../../sim-cluster/enforcement.js';
+import type { Signals, TenantSignals } from '../../sim-cluster/signals.js';
+import { TenantSlots } from './tenant-slots.js';
+
+/** The knobs a policy may set, in their canonical order within a slot. */
+export const CLUSTER_KNOBS = [
+  'rateLimit',
+  'weight',
+  'priority',
+  'admitProbability',
+  'concurrencyLimit',
+  'queueDelayThreshold',
+] as const;
+export type ClusterKnob = (typeof CLUSTER_KNOBS)[number];
+
+/** The knobs active by default: rate limits, scheduling weights and admission probability. */
+export const DEFAULT_KNOBS: readonly ClusterKnob[] = ['rateLimit', 'weight', 'admitProbability'];
+
+/** The JSON parameters of an `ActionCodec`. */
+export interface ActionCodecJson {
+  readonly kind: 'governor/action-codec';
+  readonly version: 1;
+  /** Tenant slots (T_max). */
+  readonly slotCount: number;
+  /** Active knobs, in canonical order: the per-slot action layout. */
+  readonly knobs: readonly ClusterKnob[];
+  /** Services where `admitProbability` applies; empty: every service. */
+  readonly admissionServices: readonly string[];
+  /** Floor of the offered rate a rate limit scales, in requests per second. */
+  readonly minRatePerSecond: number;
+  /** Token-bucket burst in windows' worth of the limit. */
+  readonly burstWindows: number;
+  /** Decision time-to-live in windows (the lease before defaults return). */
+  readonly ttlWindows: number;
+}
+
+export type ActionCodecOptions = Partial<Omit<ActionCodecJson, 'kind' | 'version'>>;
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+const SIG_LOW = sigmoid(-2);
+const SIG_SPAN = sigmoid(10) - SIG_LOW;
+
+/** `admitProbability` for action value `a` in [-1, 1]: 0.05 at -1, ≈0.98 at 0, 1 at 1. */
+export function admitProbabilityOf(a: number): number {
+  const p = 0.05 + (0.95 * (sigmoid(6 * a + 4) - SIG_LOW)) / SIG_SPAN;
+  return Math.min(1, Math.max(0.05, p));
+}
+
+export class ActionCodec {
+  readonly params: ActionCodecJson;
+  private readonly slots: TenantSlots;
+  private readonly knobIndex: Readonly<Record<ClusterKnob, number>>;
+
+  constructor(options: ActionCodecOptions = {}) {
+    const knobs = options.knobs ?? DEFAULT_KNOBS;
+    for (const k of knobs) {
+      if (!(CLUSTER_KNOBS as readonly string[]).includes(k))
+        throw new InvalidArgumentError(
+          `unknown knob '${String(k)}' (known: ${CLUSTER_KNOBS.join(', ')})`,
+        );
+    }
+    if (new Set(knobs).size !== knobs.length || knobs.length === 0)
+      throw new InvalidArgumentError(`knobs must be distinct and non-empty, got [${knobs}]`);
+    this.params = {
+      kind: 'governor/action-codec',
+      version: 1,
+      slotCount: positiveInteger(options.slotCount ?? 8, 'slotCount'),
+      // Canonical order, whatever order the caller listed them in.
+      knobs: CLUSTER_KNOBS.filter((k) => knobs.includes(k)),
+      admissionServices: [...(options.admissionServices ?? [])],
+      minRatePerSecond: positive(options.minRatePerSecond ?? 1, 'minRatePerSecond'),
+      burstWindows: positive(options.burstWindows ?? 1, 'burstWindows'),
+      ttlWindows: positive(options.ttlWindows ?? 2, 'ttlWindows'),
+    };
+    this.slots = new TenantSlots(this.params.slotCount);
+    const index = {} as Record<ClusterKnob, number>;
+    for (const k of CLUSTER_KNOBS) index[k] = this.params.knobs.indexOf(k);
+    this.knobIndex = index;
+  }
+
+  /** Numbers per tenant slot. */
+  get knobsPerTenant(): number {
+    return this.params.knobs.length;
+  }
+
+  /** Length of an action: slotCount × knobsPerTenant. */
+  get actionSize(): number {
+    return this.params.slotCount * this.params.knobs.length;
+  }
+
+  /**
+   * The Decision for `action` given the window just observed. Throws `InvalidActionError`
+   * naming the index and value of a NaN or out-of-range entry, or a wrong length.
+   */
+  decode(action: ArrayLike<number>, signals: Signals, epoch: number): Decision {
+    this.check(action);
+    const windowSeconds = signals.endSeconds - signals.startSeconds;
+    const order = this.slots.assign(signals.tenants);
+    const k = this.params.knobs.length;
+    const tenants: Record<string, TenantDecision> = {};
+    const perService: Record<string, AdmissionKnobs> = {};
+    for (let slot = 0; slot < order.length; slot++) {
+      const t = signals.tenants[order[slot]!]!;
+      const at = (knob: ClusterKnob): number | undefined => {
+        const i = this.knobIndex[knob];
+        return i < 0 ? undefined : (action[slot * k + i] as number);
+      };
+      tenants[t.name] = this.tenantDecision(t, at, windowSeconds);
+      const p = at('admitProbability');
+      if (p !== undefined) perService[t.name] = { admitProbability: admitProbabilityOf(p) };
+    }
+    const decision: Decision = {
+      epoch,
+      ttlSeconds: this.params.ttlWindows * windowSeconds,
+      tenants,
+    };
+    if (this.knobIndex.admitProbability < 0) return decision;
+    if (this.params.admissionServices.length === 0) {
+      for (const [name, knobs] of Object.entries(perService))
+        tenants[name] = { ...tenants[name], ...knobs };
+      return decision;
+    }
+    const services: Record<string, { tenants: Record<string, AdmissionKnobs> }> = {};
+    for (const s of this.params.admissionServices) services[s] = { tenants: perService };
+    return { ...decision, services };
+  }
+
+  private tenantDecision(
+    t: TenantSignals,
+    at: (knob: ClusterKnob) => number | undefined,
+    windowSeconds: number,
+  ): TenantDecision {
+    const base = Math.max(
+      this.params.minRatePerSecond,
+      windowSeconds > 0 ? t.offered / windowSeconds : 0,
+    );
+    const d: { -readonly [K in keyof TenantDecision]: TenantDecision[K] } = {};
+    const rate = at('rateLimit');
+    if (rate !== undefined) {
+      const ratePerSecond = base * 2 * Math.pow(32, rate);
+      const burst = Math.max(1, ratePerSecond * this.params.burstWindows * windowSeconds);
+      d.rateLimit = { ratePerSecond, burst };
+    }
+    const weight = at('weight');
+    if (weight !== undefined) d.weight = t.weight * Math.pow(8, weight);
+    const priority = at('priority');
+    if (priority !== undefined) d.priority = Math.round(2 * priority) + 0;
+    const limit = at('concurrencyLimit');
+    if (limit !== undefined)
+      d.concurrencyLimit = Math.max(1, Math.ceil(base * t.slo.latency * 2 * Math.pow(4, limit)));
+    const delay = at('queueDelayThreshold');
+    if (delay !== undefined) d.queueDelayThreshold = t.slo.latency * Math.pow(4, delay);
+    return d;
+  }
+
+  /** Throws `InvalidActionError` unless `action` holds `actionSize` numbers in [-1, 1]. */
+  check(action: ArrayLike<number>): void {
+    if (action === null || typeof action !== 'object' || typeof action.length !== 'number')
+      throw new InvalidActionError(`action must be an array of ${this.actionSize} numbers`);
+    if (action.length !== this.actionSize)
+      throw new InvalidActionError(
+        `action must have length ${this.actionSize} (${this.params.slotCount} slots × ${this.knobsPerTenant} knobs), got ${action.length}`,
+      );
+    for (let i = 0; i < action.length; i++) {
+      const v = action[i] as number;
+      if (!(v >= -1 && v <= 1))
+        throw new InvalidActionError(
+          `action value ${v} at index ${i} (slot ${Math.floor(i / this.knobsPerTenant)}, knob ${this.params.knobs[i % this.knobsPerTenant]}) must be a number in [-1, 1]`,
+        );
+    }
+  }
+
+  toJSON(): ActionCodecJson {
+    return { ...this.params, knobs: [...this.params.knobs] };
+  }
+
+  static fromJSON(json: ActionCodecJson): ActionCodec {
+    if (json?.kind !== 'governor/action-codec' || json.version !== 1)
+      throw new InvalidArgumentError(
+        `not an action codec (kind governor/action-codec, version 1): got kind ${String(json?.kind)}, version ${String(json?.version)}`,
+      );
+    return new ActionCodec(json);
+  }
+}
+
+export function positive(value: number, name: string): number {
+  if (!(value > 0 && Number.isFinite(value)))
+    throw new InvalidArgumentError(`${name} must be a positive finite number, got ${value}`);
+  return value;
+}
+
+export function positiveInteger(value: number, name: string): number {
+  if (!(Number.isSafeInteger(value) && value > 0))
+    throw new InvalidArgumentError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}

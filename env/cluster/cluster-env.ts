@@ -1,0 +1,228 @@
+/**
+ * `ClusterEnv` (`governor/Cluster-v0`): the cluster simulator as a Gymnasium-style env.
+ * One step is one control window: the action is decoded into a `Decision` and applied,
+ * the simulation runs to the window's end, and that window's `Signals` become the
+ * observation and the reward.
+ *
+ * - Observation: `ObservationCodec` — `[global | maxTenants slots | mask]`, all in [-1, 1].
+ * - Action: `ActionCodec` — Box(float32, [maxTenants × knobs]) in [-1, 1], slot-major.
+ * - Reward: the window's weighted SLO score (slo-score.ts) minus `rejectPenalty` × the
+ *   weighted share of entitlement turned away (`rejectedWithinEntitlement`); the penalty
+ *   is 0 by default, so by default the reward is the score. `info.score` is always the
+ *   unshaped score.
+ * - Episodes: reset builds a fresh `Simulation` (seeded from the env's episode stream)
+ *   from a cached compiled model, runs `warmupWindows` uncontrolled windows and observes
+ *   the last; the episode then lasts `episodeWindows` steps and ends truncated (never
+ *   terminated: the cluster has no terminal state). The simulated time of an episode is
+ *   [0, (warmupWindows + episodeWindows) × controlInterval] of the scenario.
+ * - Families: `reset({seed})` reseeds the episode stream; every reset draws the
+ *   simulation seed from it and, for a scenario family without a fixed `familySeed`, the
+ *   family member too — so each episode (and each sub-env of a vector env) may run a
+ *   different member. A fixed `familySeed` pins one member.
+ */
+import {
+  InvalidArgumentError,
+  ResetNeededError,
+  SimulationError,
+} from '../../sim-cluster/errors.js';
+import { RngStream } from '../../sim-cluster/rng.js';
+import type { Decision } from '../../sim-cluster/enforcement.js';
+import type { Scenario } from '../../sim-cluster/scenario/types.js';
+import type { Signals } from '../../sim-cluster/signals.js';
+import { Simulation } from '../../sim-cluster/simulation.js';
+import { assertAction } from '../check-action.js';
+import type { Env, EnvMetadata, Info, ResetArgs, ResetResult, StepResult } from '../env.js';
+import { Box } from '../spaces/box.js';
+import { ActionCodec, DEFAULT_KNOBS, positiveInteger } from './action-codec.js';
+import type { ActionCodecOptions, ClusterKnob } from './action-codec.js';
+import { ClusterScenarios } from './cluster-scenarios.js';
+import { ObservationCodec } from './observation-codec.js';
+import { rejectedWithinEntitlement, windowScore } from './slo-score.js';
+
+export const CLUSTER_ENV_ID = 'governor/Cluster-v0';
+/** The default scenario: the bundled training family (sim-cluster/scenarios/cluster-train.yaml). */
+export const DEFAULT_CLUSTER_SCENARIO = 'cluster-train';
+export const DEFAULT_EPISODE_WINDOWS = 200;
+
+/** Options of `ClusterEnv`; structured-clonable, so vector-env workers can receive them. */
+export interface ClusterEnvOptions {
+  /** A scenario file path, a bundled scenario name, or a scenario (default `cluster-train`). */
+  readonly scenario?: string | Scenario;
+  /** Pins one member of a scenario family; default: a member drawn per episode. */
+  readonly familySeed?: number;
+  /** Active knobs (default: rateLimit, weight, admitProbability). */
+  readonly knobs?: readonly ClusterKnob[];
+  /** Seconds per step; default: the scenario's `controlInterval`. */
+  readonly controlInterval?: number;
+  /** Steps per episode (default 200). */
+  readonly episodeWindows?: number;
+  /** Uncontrolled windows simulated by reset (default 1, at least 1). */
+  readonly warmupWindows?: number;
+  /** Tenant slots T_max (default 8); a scenario with more tenants is refused. */
+  readonly maxTenants?: number;
+  /** Reward shaping: × the weighted share of entitlement rejected (default 0: none). */
+  readonly rejectPenalty?: number;
+  /** Action codec parameters beyond slots and knobs (default admission services: the entry services). */
+  readonly action?: Omit<ActionCodecOptions, 'slotCount' | 'knobs'>;
+}
+
+/** What every reset and step reports besides the observation. */
+export interface ClusterInfo extends Info {
+  /** The window's unshaped weighted SLO score, in [0, 1]. */
+  score: number;
+  /** Per tenant: min(1, goodput ÷ entitlement), or null when it offered nothing. */
+  tenantScores: Readonly<Record<string, number | null>>;
+  /** The decision applied for the window (null at reset: no control). */
+  decision: Decision | null;
+  /** Index of the observed window in the simulation (0-based). */
+  window: number;
+  /** Simulated seconds at the window's end. */
+  timeSeconds: number;
+  /** Name of the scenario (family member) of the episode. */
+  scenario: string;
+}
+
+export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> {
+  readonly observationSpace: Box<Float32Array>;
+  readonly actionSpace: Box<Float32Array>;
+  readonly metadata: EnvMetadata;
+  readonly observationCodec: ObservationCodec;
+  readonly actionCodec: ActionCodec;
+  readonly scenarios: ClusterScenarios;
+  private readonly familySeed: number | undefined;
+  private readonly episodeWindows: number;
+  private readonly warmupWindows: number;
+  private readonly rejectPenalty: number;
+  private episodes = new RngStream(0, 'cluster-env/episodes');
+  private sim: Simulation | null = null;
+  private signals: Signals | null = null;
+  private stepsTaken = 0;
+  private windowsDone = 0;
+  private epoch = 0;
+  private ended = false;
+  /** Called by the simulation at every window's end: keeps that window's Signals. */
+  private readonly onWindow = (_sim: Simulation, signals: Signals): void => {
+    this.signals = signals;
+  };
+
+  constructor(options: ClusterEnvOptions = {}) {
+    this.episodeWindows = positiveInteger(
+      options.episodeWindows ?? DEFAULT_EPISODE_WINDOWS,
+      'episodeWindows',
+    );
+    this.warmupWindows = positiveInteger(options.warmupWindows ?? 1, 'warmupWindows');
+    this.rejectPenalty = options.rejectPenalty ?? 0;
+    if (!(this.rejectPenalty >= 0 && Number.isFinite(this.rejectPenalty)))
+      throw new InvalidArgumentError(`rejectPenalty must be >= 0, got ${this.rejectPenalty}`);
+    this.familySeed = options.familySeed;
+    this.scenarios = new ClusterScenarios(options.scenario ?? DEFAULT_CLUSTER_SCENARIO, {
+      ...(options.controlInterval === undefined
+        ? {}
+        : { controlIntervalSeconds: options.controlInterval }),
+      windowsPerEpisode: this.warmupWindows + this.episodeWindows,
+    });
+    const slotCount = positiveInteger(options.maxTenants ?? 8, 'maxTenants');
+    const knobs = options.knobs ?? DEFAULT_KNOBS;
+    const model = this.scenarios.model(this.familySeed);
+    this.actionCodec = new ActionCodec({
+      admissionServices: this.scenarios.entryServices(model),
+      ...options.action,
+      slotCount,
+      knobs,
+    });
+    this.observationCodec = new ObservationCodec({ slotCount, knobs });
+    this.observationSpace = new Box<Float32Array>({
+      low: -1,
+      high: 1,
+      shape: [this.observationCodec.size],
+    });
+    this.actionSpace = new Box<Float32Array>({
+      low: -1,
+      high: 1,
+      shape: [this.actionCodec.actionSize],
+    });
+    this.metadata = {
+      renderModes: [],
+      dtSeconds: this.scenarios.controlIntervalSeconds,
+      observationLayout: this.observationCodec.layout,
+      actionsPerTenant: this.actionCodec.knobsPerTenant,
+      knobs: [...this.actionCodec.params.knobs],
+    };
+  }
+
+  reset(args: ResetArgs = {}): ResetResult<Float32Array, ClusterInfo> {
+    if (args.seed !== undefined) this.episodes = new RngStream(args.seed, 'cluster-env/episodes');
+    const simSeed = this.episodes.nextInt(2 ** 31);
+    const member =
+      this.familySeed ??
+      (this.scenarios.isFamily ? this.episodes.nextInt(2 ** 31) : this.scenarios.defaultFamilySeed);
+    const model = this.scenarios.model(member);
+    const slots = this.actionCodec.params.slotCount;
+    if (model.tenants.length > slots)
+      throw new InvalidArgumentError(
+        `${model.scenario.name} has ${model.tenants.length} tenants, more than maxTenants = ${slots}`,
+      );
+    this.signals = null;
+    this.sim = new Simulation(model, { seed: simSeed, onWindow: this.onWindow });
+    this.observationCodec.reset();
+    this.stepsTaken = 0;
+    this.windowsDone = 0;
+    this.epoch = 0;
+    this.ended = false;
+    for (let w = 0; w < this.warmupWindows; w++) this.runWindow();
+    const signals = this.signals!;
+    const observation = this.observationCodec.encode(signals, null);
+    return { observation, info: this.info(signals, null) };
+  }
+
+  step(action: Float32Array): StepResult<Float32Array, ClusterInfo> {
+    assertAction(CLUSTER_ENV_ID, this.actionSpace, action);
+    if (this.sim === null || this.ended)
+      throw new ResetNeededError(
+        `${CLUSTER_ENV_ID}: ${this.sim === null ? 'step() before reset()' : 'step() after the episode ended'}: call reset() first`,
+      );
+    const decision = this.actionCodec.decode(action, this.signals!, ++this.epoch);
+    this.sim.applyDecision(decision);
+    this.runWindow();
+    const signals = this.signals!;
+    const observation = this.observationCodec.encode(signals, action);
+    const info = this.info(signals, decision);
+    const reward =
+      this.rejectPenalty > 0
+        ? info.score - this.rejectPenalty * rejectedWithinEntitlement(signals)
+        : info.score;
+    this.stepsTaken++;
+    const truncated = this.stepsTaken >= this.episodeWindows || this.sim.done;
+    if (truncated) this.ended = true;
+    return { observation, reward, terminated: false, truncated, info };
+  }
+
+  close(): void {
+    this.sim = null;
+    this.signals = null;
+  }
+
+  /** Runs the simulation to the end of the next window; its Signals land in `signals`. */
+  private runWindow(): void {
+    const sim = this.sim!;
+    // The same arithmetic as the simulation's own window schedule, so the times match.
+    sim.runUntil((this.windowsDone + 1) * sim.controlIntervalSeconds);
+    this.windowsDone++;
+    if (this.signals === null || this.signals.window !== this.windowsDone - 1)
+      throw new SimulationError(
+        `${CLUSTER_ENV_ID}: the simulation produced no signals for window ${this.windowsDone - 1}`,
+      );
+  }
+
+  private info(signals: Signals, decision: Decision | null): ClusterInfo {
+    const { score, tenantScores } = windowScore(signals);
+    return {
+      score,
+      tenantScores,
+      decision,
+      window: signals.window,
+      timeSeconds: signals.endSeconds,
+      scenario: this.sim!.model.scenario.name,
+    };
+  }
+}
