@@ -69,8 +69,9 @@ const SIG_SPAN = sigmoid(10) - SIG_LOW;
 
 /** `admitProbability` for action value `a` in [-1, 1]: 0.05 at -1, ≈0.98 at 0, 1 at 1. */
 export function admitProbabilityOf(a: number): number {
-  const p = 0.05 + (0.95 * (sigmoid(6 * a + 4) - SIG_LOW)) / SIG_SPAN;
-  return Math.min(1, Math.max(0.05, p));
+  const u = (sigmoid(6 * a + 4) - SIG_LOW) / SIG_SPAN;
+  // The ends exactly (0.05 + 0.95 rounds below 1 in floating point).
+  return u >= 1 ? 1 : u <= 0 ? 0.05 : 0.05 + 0.95 * u;
 }
 
 export class ActionCodec {
@@ -79,21 +80,12 @@ export class ActionCodec {
   private readonly knobIndex: Readonly<Record<ClusterKnob, number>>;
 
   constructor(options: ActionCodecOptions = {}) {
-    const knobs = options.knobs ?? DEFAULT_KNOBS;
-    for (const k of knobs) {
-      if (!(CLUSTER_KNOBS as readonly string[]).includes(k))
-        throw new InvalidArgumentError(
-          `unknown knob '${String(k)}' (known: ${CLUSTER_KNOBS.join(', ')})`,
-        );
-    }
-    if (new Set(knobs).size !== knobs.length || knobs.length === 0)
-      throw new InvalidArgumentError(`knobs must be distinct and non-empty, got [${knobs}]`);
+    const knobs = checkKnobs(options.knobs ?? DEFAULT_KNOBS);
     this.params = {
       kind: 'governor/action-codec',
       version: 1,
       slotCount: positiveInteger(options.slotCount ?? 8, 'slotCount'),
-      // Canonical order, whatever order the caller listed them in.
-      knobs: CLUSTER_KNOBS.filter((k) => knobs.includes(k)),
+      knobs,
       admissionServices: [...(options.admissionServices ?? [])],
       minRatePerSecond: positive(options.minRatePerSecond ?? 1, 'minRatePerSecond'),
       burstWindows: positive(options.burstWindows ?? 1, 'burstWindows'),
@@ -208,6 +200,24 @@ export class ActionCodec {
       );
     return new ActionCodec(json);
   }
+}
+
+/**
+ * `knobs` in canonical order (whatever order the caller listed them in); throws
+ * `InvalidArgumentError` for an unknown, repeated or empty list.
+ */
+export function checkKnobs(knobs: readonly ClusterKnob[]): ClusterKnob[] {
+  for (const k of knobs) {
+    if (!(CLUSTER_KNOBS as readonly string[]).includes(k))
+      throw new InvalidArgumentError(
+        `unknown knob '${String(k)}' (known: ${CLUSTER_KNOBS.join(', ')})`,
+      );
+  }
+  if (new Set(knobs).size !== knobs.length || knobs.length === 0)
+    throw new InvalidArgumentError(
+      `knobs must be distinct and non-empty, got [${knobs.join(', ')}]`,
+    );
+  return CLUSTER_KNOBS.filter((k) => knobs.includes(k));
 }
 
 export function positive(value: number, name: string): number {

@@ -14,7 +14,7 @@
  */
 import { InvalidArgumentError } from '../../sim-cluster/errors.js';
 import type { Signals } from '../../sim-cluster/signals.js';
-import { CLUSTER_KNOBS, DEFAULT_KNOBS, positive, positiveInteger } from './action-codec.js';
+import { DEFAULT_KNOBS, checkKnobs, positive, positiveInteger } from './action-codec.js';
 import type { ClusterKnob } from './action-codec.js';
 import { FeatureRanges } from './feature-ranges.js';
 import type { FeatureRangesJson } from './feature-ranges.js';
@@ -64,12 +64,11 @@ export class ObservationCodec {
   private readonly recentRate = new Map<string, number>();
 
   constructor(options: ObservationCodecOptions = {}) {
-    const knobs = options.knobs ?? DEFAULT_KNOBS;
     this.params = {
       kind: 'governor/observation-codec',
       version: 1,
       slotCount: positiveInteger(options.slotCount ?? 8, 'slotCount'),
-      knobs: CLUSTER_KNOBS.filter((k) => knobs.includes(k)),
+      knobs: checkKnobs(options.knobs ?? DEFAULT_KNOBS),
       offeredRateAlpha: positive(options.offeredRateAlpha ?? 0.2, 'offeredRateAlpha'),
     };
     if (this.params.offeredRateAlpha > 1)
