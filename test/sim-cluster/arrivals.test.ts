@@ -10,14 +10,7 @@ import { simulate } from '../../sim-cluster/simulate.js';
 import { Simulation } from '../../sim-cluster/simulation.js';
 import type { Signals } from '../../sim-cluster/signals.js';
 import { call, scenario, service, tenant } from './scenarios-inline.js';
-
-function assertClose(actual: number, expected: number, relTol: number, what: string): void {
-  const err = Math.abs(actual - expected) / Math.abs(expected);
-  assert.ok(
-    err <= relTol,
-    `${what}: got ${actual}, expected ${expected} (error ${(err * 100).toFixed(2)}%)`,
-  );
-}
+import { assertClose } from './assert-close.js';
 
 /** Offered requests per control window for one tenant with the given arrivals. */
 function offeredPerWindow(arrivals: ArrivalSpec, seconds: number, interval = 1): number[] {

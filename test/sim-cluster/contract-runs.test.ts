@@ -8,17 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { loadScenarioFile } from '../../sim-cluster/scenario/load.js';
 import { simulate } from '../../sim-cluster/simulate.js';
+import { assertClose } from './assert-close.js';
 
 const CONTRACT_DIR = fileURLToPath(new URL('../../../../shared/scenarios/', import.meta.url));
 const run = (file: string) => simulate(loadScenarioFile(join(CONTRACT_DIR, file)));
-
-function assertClose(actual: number, expected: number, relTol: number, what: string): void {
-  const err = Math.abs(actual - expected) / expected;
-  assert.ok(
-    err <= relTol,
-    `${what}: got ${actual}, theory ${expected} (error ${(err * 100).toFixed(2)}%)`,
-  );
-}
 
 test('mm4.yaml runs as written and matches Erlang C', () => {
   const r = run('mm4.yaml');

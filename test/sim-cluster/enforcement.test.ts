@@ -12,14 +12,7 @@ import { Simulation } from '../../sim-cluster/simulation.js';
 import type { Signals } from '../../sim-cluster/signals.js';
 import { summarize } from '../../sim-cluster/summary.js';
 import { call, scenario, service, tenant } from './scenarios-inline.js';
-
-function assertClose(actual: number, expected: number, relTol: number, what: string): void {
-  const err = Math.abs(actual - expected) / Math.abs(expected);
-  assert.ok(
-    err <= relTol,
-    `${what}: got ${actual}, expected ${expected} (error ${(err * 100).toFixed(2)}%)`,
-  );
-}
+import { assertClose } from './assert-close.js';
 
 /** Runs `s` with `decision` applied at t = 0 and re-applied every window. */
 function runWith(s: Scenario, decision: Omit<Decision, 'epoch' | 'ttlSeconds'>) {

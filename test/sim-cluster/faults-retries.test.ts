@@ -10,14 +10,7 @@ import type { FaultSpec, Scenario } from '../../sim-cluster/scenario/types.js';
 import { Simulation } from '../../sim-cluster/simulation.js';
 import type { Signals } from '../../sim-cluster/signals.js';
 import { call, scenario, service, tenant } from './scenarios-inline.js';
-
-function assertClose(actual: number, expected: number, relTol: number, what: string): void {
-  const err = Math.abs(actual - expected) / Math.abs(expected);
-  assert.ok(
-    err <= relTol,
-    `${what}: got ${actual}, expected ${expected} (error ${(err * 100).toFixed(2)}%)`,
-  );
-}
+import { assertClose } from './assert-close.js';
 
 function windows(s: Scenario): Signals[] {
   const out: Signals[] = [];
@@ -38,15 +31,17 @@ function meanLatency(ws: Signals[], from: number, to: number): number {
 
 const withFaults = (base: Scenario, faults: FaultSpec[]): Scenario => ({ ...base, faults });
 
+/** 10 ms of constant work at 20/s on 100 workers: latency is the work, nothing queues. */
+const unloaded = scenario(
+  [service('api', { workers: 100 })],
+  call('api', { dist: 'constant', value: 0.01 }),
+  [tenant('t', 20, 'get')],
+  { duration: 300, warmup: 0, controlInterval: 10 },
+);
+
 test('a slowdown multiplies work only while it lasts', () => {
-  const base = scenario(
-    [service('api', { workers: 100 })],
-    call('api', { dist: 'constant', value: 0.01 }),
-    [tenant('t', 20, 'get')],
-    { duration: 300, warmup: 0, controlInterval: 10 },
-  );
   const ws = windows(
-    withFaults(base, [{ kind: 'slowdown', service: 'api', at: 100, duration: 100, factor: 3 }]),
+    withFaults(unloaded, [{ kind: 'slowdown', service: 'api', at: 100, duration: 100, factor: 3 }]),
   );
   assertClose(meanLatency(ws, 0, 10), 0.01, 1e-9, 'before');
   assertClose(meanLatency(ws, 11, 19), 0.03, 1e-9, 'during');
@@ -54,14 +49,8 @@ test('a slowdown multiplies work only while it lasts', () => {
 });
 
 test('added network latency is paid on both legs of every hop while it lasts', () => {
-  const base = scenario(
-    [service('api', { workers: 100 })],
-    call('api', { dist: 'constant', value: 0.01 }),
-    [tenant('t', 20, 'get')],
-    { duration: 300, warmup: 0, controlInterval: 10 },
-  );
   const ws = windows(
-    withFaults(base, [{ kind: 'latency', service: 'api', at: 100, duration: 100, add: 0.005 }]),
+    withFaults(unloaded, [{ kind: 'latency', service: 'api', at: 100, duration: 100, add: 0.005 }]),
   );
   assertClose(meanLatency(ws, 11, 19), 0.02, 1e-9, 'during');
   assertClose(meanLatency(ws, 21, 30), 0.01, 1e-9, 'after');
@@ -186,7 +175,7 @@ test('a retry storm outlives its trigger: goodput stays collapsed after a short 
     { duration: 300, warmup: 0, controlInterval: 10 },
   );
   const ws = windows(
-    withFaults(base, [{ kind: 'slowdown', service: 'api', at: 100, duration: 10, factor: 4 }]),
+    withFaults(unloaded, [{ kind: 'slowdown', service: 'api', at: 100, duration: 10, factor: 4 }]),
   );
   const goodput = (from: number, to: number) =>
     ws.slice(from, to).reduce((s, w) => s + w.tenants[0]!.goodput, 0) / ((to - from) * 10);

@@ -9,14 +9,7 @@ import { simulate } from '../../sim-cluster/simulate.js';
 import { Simulation } from '../../sim-cluster/simulation.js';
 import type { LoadBalancerName } from '../../sim-cluster/scenario/types.js';
 import { call, scenario, service, tenant } from './scenarios-inline.js';
-
-function assertClose(actual: number, expected: number, relTol: number, what: string): void {
-  const err = Math.abs(actual - expected) / Math.abs(expected);
-  assert.ok(
-    err <= relTol,
-    `${what}: got ${actual}, expected ${expected} (error ${(err * 100).toFixed(2)}%)`,
-  );
-}
+import { assertClose } from './assert-close.js';
 
 const exp = (mean: number) => ({ dist: 'exponential' as const, mean });
 const constant = (value: number) => ({ dist: 'constant' as const, value });

@@ -8,14 +8,7 @@ import assert from 'node:assert/strict';
 import { simulate } from '../../sim-cluster/simulate.js';
 import type { SimSummary } from '../../sim-cluster/summary.js';
 import { call, scenario, service, tenant } from './scenarios-inline.js';
-
-function assertClose(actual: number, expected: number, relTol: number, what: string): void {
-  const err = Math.abs(actual - expected) / expected;
-  assert.ok(
-    err <= relTol,
-    `${what}: got ${actual}, theory ${expected} (error ${(err * 100).toFixed(2)}%)`,
-  );
-}
+import { assertClose } from './assert-close.js';
 
 function only<T>(record: Readonly<Record<string, T>>): T {
   const values = Object.values(record);
