@@ -175,7 +175,7 @@ test('a retry storm outlives its trigger: goodput stays collapsed after a short 
     { duration: 300, warmup: 0, controlInterval: 10 },
   );
   const ws = windows(
-    withFaults(unloaded, [{ kind: 'slowdown', service: 'api', at: 100, duration: 10, factor: 4 }]),
+    withFaults(base, [{ kind: 'slowdown', service: 'api', at: 100, duration: 10, factor: 4 }]),
   );
   const goodput = (from: number, to: number) =>
     ws.slice(from, to).reduce((s, w) => s + w.tenants[0]!.goodput, 0) / ((to - from) * 10);
