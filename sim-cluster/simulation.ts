@@ -102,6 +102,19 @@ export class Simulation {
   /** Added one-way latency per service, and to every service (latency faults). */
   private readonly addedLatency: Float64Array;
   private addedLatencyAll = 0;
+  /** Whether any hop pays network latency (a base latency or an active latency fault). */
+  private networked: boolean;
+  private activeLatencyFaults = 0;
+  // The typed arrays read or written on every hop, held directly (see `arriveAtService`).
+  private readonly serviceOutstanding: Int32Array;
+  private readonly tenantOutstanding: Int32Array;
+  private readonly serviceConcurrency: Float64Array;
+  private readonly tenantConcurrency: Float64Array;
+  private readonly admitProbability: Float64Array;
+  private readonly windowHops: Float64Array;
+  private readonly windowWaitSeconds: Float64Array;
+  private readonly windowWaits: Float64Array;
+  private readonly windowCpuSeconds: Float64Array;
   private readonly rngArrivals: RngStream;
   private readonly rngMix: RngStream;
   private readonly rngWork: RngStream;
@@ -172,6 +185,17 @@ export class Simulation {
     this.budgets = new RetryBudgets(model.policies);
     this.slowdown = new Float64Array(model.services.length).fill(1);
     this.addedLatency = new Float64Array(model.services.length);
+    this.networked = model.networkLatency !== null;
+    const e = this.enforcement;
+    this.serviceOutstanding = e.serviceOutstanding;
+    this.tenantOutstanding = e.tenantOutstanding;
+    this.serviceConcurrency = e.serviceConcurrency;
+    this.tenantConcurrency = e.tenantConcurrency;
+    this.admitProbability = e.admitProbability;
+    this.windowHops = this.telemetry.hops;
+    this.windowWaitSeconds = this.telemetry.waitSeconds;
+    this.windowWaits = this.telemetry.waits;
+    this.windowCpuSeconds = this.telemetry.cpuSeconds;
 
     this.arrivals = tenantArrivals(model);
     for (const tenant of tenants) {
@@ -315,7 +339,7 @@ export class Simulation {
     if (measured) this.tenantStats[tenant]!.admitted++;
     const root = this.model.apiRoots[api]!;
     const policy = this.model.tenants[tenant]!.clientPolicy ?? root.policy;
-    this.budgets.deposit(policy, now);
+    if (policy.budget !== null) this.budgets.deposit(policy, now);
     this.startCall(null, root, request, 1, policy);
   }
 
@@ -370,6 +394,8 @@ export class Simulation {
   }
 
   private networkDelay(service: number): number {
+    // Most scenarios have no network latency: keep their hot path to one branch.
+    if (!this.networked) return 0;
     const base = this.model.networkLatency;
     const sampled = base === null ? 0 : base.sample(this.rngNetwork);
     return sampled + this.addedLatency[service]! + this.addedLatencyAll;
@@ -382,22 +408,21 @@ export class Simulation {
 
   private arriveAtService(f: Frame): void {
     const s = f.node.service;
-    const enforcement = this.enforcement;
     const i = s * this.tenantCount + f.tenant;
     const replica = this.pickReplica(s);
     if (replica === null) return this.rejectHop(f, s, Reject.Unavailable);
     if (
-      enforcement.serviceOutstanding[s]! >= enforcement.serviceConcurrency[s]! ||
-      enforcement.tenantOutstanding[i]! >= enforcement.tenantConcurrency[i]!
+      this.serviceOutstanding[s]! >= this.serviceConcurrency[s]! ||
+      this.tenantOutstanding[i]! >= this.tenantConcurrency[i]!
     ) {
       return this.rejectHop(f, s, Reject.Concurrency);
     }
-    const p = enforcement.admitProbability[i]!;
+    const p = this.admitProbability[i]!;
     if (p < 1 && this.rngAdmission.next() >= p) return this.rejectHop(f, s, Reject.Shed);
     f.replica = replica;
     replica.outstanding++;
-    enforcement.serviceOutstanding[s]!++;
-    enforcement.tenantOutstanding[i]!++;
+    this.serviceOutstanding[s]!++;
+    this.tenantOutstanding[i]!++;
     this.enterQueue(f, replica, FrameState.Queued);
   }
 
@@ -428,8 +453,8 @@ export class Simulation {
     f.holdsWorker = true;
     const wait = this.events.now - f.enqueuedSeconds;
     const i = replica.service * this.tenantCount + f.tenant;
-    this.telemetry.waitSeconds[i]! += wait;
-    this.telemetry.waits[i]!++;
+    this.windowWaitSeconds[i]! += wait;
+    this.windowWaits[i]!++;
     if (f.measured) {
       const stats = this.serviceStats[replica.service]!;
       stats.waitSeconds += wait;
@@ -473,7 +498,7 @@ export class Simulation {
     const work = workSeconds * this.slowdown[replica.service]!;
     f.inPost = post;
     f.state = post ? FrameState.PostWorking : FrameState.Working;
-    this.telemetry.cpuSeconds[replica.service * this.tenantCount + f.tenant]! += work;
+    this.windowCpuSeconds[replica.service * this.tenantCount + f.tenant]! += work;
     replica.touch(now);
     if (!replica.sharing) {
       replica.computing++;
@@ -541,7 +566,7 @@ export class Simulation {
     f.pending = step.length;
     for (let i = 0; i < step.length; i++) {
       const child = step[i]!;
-      this.budgets.deposit(child.policy, now);
+      if (child.policy.budget !== null) this.budgets.deposit(child.policy, now);
       this.startCall(f, child, f.request, 1, child.policy);
       // A child turned away on the spot may have failed `f` already: spawn no more.
       if (f.generation !== generation) return;
@@ -563,7 +588,7 @@ export class Simulation {
     if (f.holdsWorker) this.releaseWorker(f, replica);
     this.leaveReplica(f, replica);
     if (outcome === OK) {
-      this.telemetry.hops[s * this.tenantCount + f.tenant]!++;
+      this.windowHops[s * this.tenantCount + f.tenant]!++;
       if (f.measured) this.serviceStats[s]!.hopsCompleted++;
     }
     const delay = this.networkDelay(s);
@@ -578,8 +603,8 @@ export class Simulation {
 
   private leaveReplica(f: Frame, replica: Replica): void {
     replica.outstanding--;
-    this.enforcement.serviceOutstanding[replica.service]!--;
-    this.enforcement.tenantOutstanding[replica.service * this.tenantCount + f.tenant]!--;
+    this.serviceOutstanding[replica.service]!--;
+    this.tenantOutstanding[replica.service * this.tenantCount + f.tenant]!--;
   }
 
   private onHopResponse(id: number, generation: number): void {
@@ -766,6 +791,8 @@ export class Simulation {
       case 'latency':
         if (s < 0) this.addedLatencyAll += starting ? fault.add : -fault.add;
         else this.addedLatency[s] = this.addedLatency[s]! + (starting ? fault.add : -fault.add);
+        this.activeLatencyFaults += starting ? 1 : -1;
+        this.networked = this.model.networkLatency !== null || this.activeLatencyFaults > 0;
         return;
       case 'noisy-neighbour': {
         const replicas = this.serviceReplicas[s]!;
