@@ -49,7 +49,10 @@ function firstRun(results: readonly RunResult[], scenario: string, policy: strin
     .sort((a, b) => a.seed - b.seed)[0];
 }
 
-/** Per tenant goodput rate and p99 latency over time, one pair of charts per policy. */
+/**
+ * Per tenant goodput, offered rate and p99 latency over time, three charts per policy
+ * (latency only of windows in which something completed).
+ */
 function timelineCharts(
   results: readonly RunResult[],
   scenario: string,
@@ -62,7 +65,9 @@ function timelineCharts(
       const series = (pick: (i: number, w: RunResult['timeline']['windows'][number]) => number) =>
         r.timeline.tenants.map((name, i): Series => ({
           name,
-          points: r.timeline.windows.map((w) => [w.endSeconds, pick(i, w)] as const),
+          points: r.timeline.windows
+            .map((w) => [w.endSeconds, pick(i, w)] as const)
+            .filter((p) => Number.isFinite(p[1])),
         }));
       const rate = lineChart(
         series((i, w) => w.tenants[i]!.goodput / w.seconds),
@@ -73,7 +78,7 @@ function timelineCharts(
         { title: `${policy}: offered`, xLabel: 'time (s)', yLabel: 'requests/s' },
       );
       const latency = lineChart(
-        series((i, w) => w.tenants[i]!.p99 * 1000),
+        series((i, w) => (w.tenants[i]!.completed > 0 ? w.tenants[i]!.p99 * 1000 : NaN)),
         { title: `${policy}: p99 latency`, xLabel: 'time (s)', yLabel: 'ms' },
       );
       return `<div class="row">${rate}${offered}${latency}</div>`;

@@ -5,6 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { GovernorError } from '../sim-cluster/errors.js';
+import { prepareLearnedPolicies } from './resolve-policy.js';
 import { runJob, type EvalJob, type RunResult } from './run-job.js';
 import type { Suite } from './suite.js';
 
@@ -65,6 +66,7 @@ export async function runJobs(
     options.onResult?.(result, done, jobs.length);
   };
   if (workers === 1) {
+    await prepareLearnedPolicies(jobs.map((j) => j.policy));
     for (const job of jobs) {
       finish(runJob(job));
       await new Promise<void>((r) => setImmediate(r)); // let progress reach the terminal

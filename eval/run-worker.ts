@@ -5,14 +5,16 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { GovernorError } from '../sim-cluster/errors.js';
+import { prepareLearnedPolicies } from './resolve-policy.js';
 import { runJob, type EvalJob } from './run-job.js';
 import type { WorkerReply } from './run-suite.js';
 
 const port = parentPort;
 if (port === null) throw new Error('run-worker.js must be started as a worker thread');
-port.on('message', (job: EvalJob) => {
+port.on('message', async (job: EvalJob) => {
   let reply: WorkerReply;
   try {
+    await prepareLearnedPolicies([job.policy]);
     reply = { ok: true, result: runJob(job) };
   } catch (error) {
     reply = {

@@ -104,7 +104,8 @@ export function lineChart(series: readonly Series[], o: LineChartOptions): strin
   let x1 = Math.max(...xs);
   if (x1 === x0) x1 = x0 + 1;
   if (o.logX) [x0, x1] = [Math.floor(x0), Math.ceil(x1)];
-  const y1 = o.yMax ?? Math.max(...all.map((p) => p[1]), 1e-9) * 1.05;
+  const top = Math.max(...all.map((p) => p[1]));
+  const y1 = o.yMax ?? (top > 0 ? top * 1.05 : 1);
   const px = (v: number) => M.left + ((tx(v) - x0) / (x1 - x0)) * pw;
   const py = (v: number) => M.top + ph - (Math.min(Math.max(v, 0), y1) / y1) * ph;
   const xTicks = o.logX
@@ -175,6 +176,10 @@ export function intervalChart(
   });
   body += `<rect x="${M.left}" y="${M.top}" width="${groups.length * gw}" height="${ph}" fill="none" stroke="#999"/>`;
   body += `<text transform="translate(12 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">run score</text>`;
-  body += legend([...policies, '- - fluid bound'], M.left + groups.length * gw + 10, M.top + 10);
+  const lx = M.left + groups.length * gw + 10;
+  body += legend(policies, lx, M.top + 10);
+  const ly = M.top + 10 + policies.length * 13;
+  body += `<line x1="${lx}" x2="${lx + 9}" y1="${ly - 4}" y2="${ly - 4}" stroke="#333" stroke-dasharray="3 2"/>`;
+  body += `<text x="${lx + 13}" y="${ly}">fluid bound</text>`;
   return frame(width, height, title, body);
 }

@@ -56,7 +56,7 @@ export function register(program: Command): void {
     .action(async (options: EvalOptions) => {
       const suite = loadSuite(options.suite);
       const policies = expandPolicyList(options.policies);
-      checkPolicyNames(policies);
+      await checkPolicyNames(policies);
       const seeds = evalSeeds(options.seeds ?? suite.seeds ?? 5);
       const jobs = suiteJobs(suite, policies, seeds);
       const workers = options.jobs ?? cpus().length;
