@@ -20,3 +20,4 @@ export * from './ppo-config.js';
 export * from './ppo-update.js';
 export * from './rollout-buffer.js';
 export * from './running-normalizer.js';
+export * from './learned-policy.js';

@@ -1,0 +1,126 @@
+/**
+ * The learned policy: a policy bundle's network behind the `Policy` contract, so the
+ * simulator, the eval suite and the controller daemon run it exactly like a heuristic.
+ *
+ * `decide(signals)` runs the same code as ClusterEnv during training — the bundle's
+ * observation codec, the observation normalisation the agent learned, one forward pass,
+ * the bundle's action codec — so there is no train/serve skew. It acts deterministically
+ * on the mean of the Gaussian policy (clipped to the action box), as is usual for
+ * evaluating PPO (CleanRL's eval, SB3's `deterministic=True`).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ActionCodec, type ActionCodecJson } from '../env/cluster/action-codec.js';
+import { ObservationCodec, type ObservationCodecJson } from '../env/cluster/observation-codec.js';
+import type { Decision, Policy, Signals } from '../policies/policy.js';
+import { BundleError } from '../sim-cluster/errors.js';
+import type { ActorCritic } from './actor-critic.js';
+import { loadBundle } from './bundle.js';
+import { RunningMeanStd, normalizeRows, type RunningMeanStdState } from './running-normalizer.js';
+
+/** What a cluster policy bundle keeps in `codec.json`. */
+export interface ClusterBundleCodec {
+  /** The env it was trained on, e.g. `governor/Cluster-v0`. */
+  readonly env: string;
+  readonly observation: ObservationCodecJson;
+  readonly action: ActionCodecJson;
+  /** The agent's running observation statistics, or null when it did not normalise. */
+  readonly observationNormalization: RunningMeanStdState | null;
+  /** Normalised observations are clipped to ±this. */
+  readonly clipObservation: number;
+}
+
+export class LearnedPolicy implements Policy {
+  readonly name: string;
+  private readonly observations: ObservationCodec;
+  private readonly actions: ActionCodec;
+  private readonly rms: RunningMeanStd | null;
+  private readonly raw: Float32Array;
+  private readonly normalized: Float32Array;
+  private previousAction: Float32Array | null = null;
+
+  constructor(
+    private readonly network: ActorCritic,
+    private readonly codec: ClusterBundleCodec,
+    name = 'learned',
+  ) {
+    this.name = name;
+    this.observations = ObservationCodec.fromJSON(codec.observation);
+    this.observations.trackRanges = false;
+    this.actions = ActionCodec.fromJSON(codec.action);
+    this.raw = new Float32Array(this.observations.size);
+    this.normalized = new Float32Array(this.observations.size);
+    if (codec.observationNormalization) {
+      this.rms = new RunningMeanStd(this.observations.size);
+      this.rms.setState(codec.observationNormalization);
+    } else {
+      this.rms = null;
+    }
+  }
+
+  decide(signals: Signals): Decision {
+    const observation = this.observations.encodeInto(signals, this.previousAction, this.raw);
+    if (this.rms) normalizeRows(this.rms, observation, this.normalized, this.codec.clipObservation);
+    else this.normalized.set(observation);
+    const action = this.meanAction(this.rms ? this.normalized : observation);
+    this.previousAction = action;
+    return this.actions.decode(action, signals, signals.window + 1);
+  }
+
+  reset(): void {
+    this.previousAction = null;
+    this.observations.reset();
+  }
+
+  /** The Gaussian policy's mean action for one observation, clipped to [-1, 1]. */
+  private meanAction(observation: Float32Array): Float32Array {
+    const mean = tf.tidy(() => {
+      const out = this.network.forward(tf.tensor2d(observation, [1, observation.length]));
+      if (out.dist.kind !== 'gaussian') {
+        throw new BundleError(
+          `a cluster policy must have a continuous (Gaussian) action head, got ${out.dist.kind}`,
+        );
+      }
+      return tf.clipByValue(out.dist.mean, -1, 1);
+    });
+    const values = mean.dataSync() as Float32Array;
+    mean.dispose();
+    if (values.length !== this.actions.actionSize) {
+      throw new BundleError(
+        `the bundle's network outputs ${values.length} action values but its action codec expects ${this.actions.actionSize}`,
+      );
+    }
+    return Float32Array.from(values);
+  }
+}
+
+/**
+ * Loads the bundle at `dir` (verifying its integrity) as a Policy. Fails with a
+ * BundleError saying what is wrong when the bundle is not a cluster policy.
+ */
+export function loadLearnedPolicy(dir: string): LearnedPolicy {
+  const bundle = loadBundle(dir);
+  const codec = bundle.codec as Partial<ClusterBundleCodec> | null;
+  if (!codec || typeof codec !== 'object' || !codec.observation || !codec.action) {
+    throw new BundleError(
+      `${dir}: not a cluster policy bundle: codec.json lacks observation and action codecs (trained on ${String(
+        (codec as { env?: unknown } | null)?.env ?? 'an unknown env',
+      )})`,
+    );
+  }
+  const expected = new ObservationCodec(codec.observation).size;
+  const spec = bundle.manifest.network;
+  const inputs =
+    spec.kind === 'mlp' ? spec.observationDim : spec.layout.maskOffset + spec.layout.slotCount;
+  if (inputs !== expected) {
+    throw new BundleError(
+      `${dir}: the network takes ${inputs} inputs but the observation codec produces ${expected}`,
+    );
+  }
+  return new LearnedPolicy(bundle.network, {
+    env: codec.env ?? 'governor/Cluster-v0',
+    observation: codec.observation,
+    action: codec.action,
+    observationNormalization: codec.observationNormalization ?? null,
+    clipObservation: codec.clipObservation ?? 10,
+  });
+}
