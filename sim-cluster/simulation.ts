@@ -655,7 +655,8 @@ export class Simulation {
     outcome: number,
   ): void {
     const now = this.events.now;
-    if (request.done) return;
+    // The request is over: retry nothing, but a caller hop must still end (and free its worker).
+    if (request.done) return parent === null ? undefined : this.finishHop(parent, outcome);
     if (attempt <= policy.retries && this.budgets.tryRetry(policy, now)) {
       this.telemetry.retries[request.tenant]!++;
       const delay = backoffSeconds(policy.backoff, attempt, this.rngRetry);

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { register as registerEval } from './eval.js';
+import { register as registerPolicies } from './policies.js';
 import { register as registerSim } from './sim.js';
 import { register as registerTrain } from './train.js';
 
 /** Every subcommand, in the order `governor --help` lists them. */
 export function registerCommands(program: Command): void {
   registerSim(program);
+  registerPolicies(program);
   registerTrain(program);
   registerEval(program);
 }

@@ -1,4 +1,10 @@
 import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { policyRng, simulateWithPolicy } from '../../policies/control-loop.js';
+import type { Policy } from '../../policies/policy.js';
+import { createPolicy } from '../../policies/registry.js';
+import { UsageError } from '../../sim-cluster/errors.js';
 import { resolveScenario, scenarioToYaml } from '../../sim-cluster/scenario/load.js';
 import type { Signals } from '../../sim-cluster/signals.js';
 import { TimelineWriter } from '../timeline.js';
@@ -15,6 +21,8 @@ interface SimOptions {
   timeline?: string;
   familySeed?: number;
   printScenario?: boolean;
+  policy?: string;
+  policyConfig?: string;
 }
 
 export function register(program: Command): void {
@@ -41,7 +49,10 @@ export function register(program: Command): void {
       '--print-scenario',
       'print the scenario as simulated (a family: the sampled member) as YAML',
     )
+    .option('--policy <name>', 'control the run with a policy (see `governor policies`)')
+    .option('--policy-config <file>', "JSON or YAML file overriding the policy's parameters")
     .action((name: string, options: SimOptions) => {
+      const policy = loadPolicy(options);
       const scenario = resolveScenario(
         name,
         options.familySeed !== undefined ? { familySeed: options.familySeed } : {},
@@ -49,14 +60,22 @@ export function register(program: Command): void {
       if (options.printScenario) process.stdout.write(`${scenarioToYaml(scenario)}\n`);
       const timeline =
         options.timeline !== undefined ? new TimelineWriter(options.timeline) : undefined;
-      const summary = simulate(scenario, {
+      const runOptions = {
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         ...(options.duration !== undefined ? { durationSeconds: options.duration } : {}),
-        ...(timeline
-          ? { onWindow: (_sim: unknown, signals: Signals) => timeline.write(signals) }
-          : {}),
         clock: () => performance.now() / 1000,
-      });
+      };
+      const summary = policy
+        ? simulateWithPolicy(scenario, policy, {
+            ...runOptions,
+            ...(timeline ? { observe: (signals: Signals) => timeline.write(signals) } : {}),
+          })
+        : simulate(scenario, {
+            ...runOptions,
+            ...(timeline
+              ? { onWindow: (_sim: unknown, signals: Signals) => timeline.write(signals) }
+              : {}),
+          });
       timeline?.commit();
       const json = `${JSON.stringify(summary, null, 2)}\n`;
       if (options.json === '-') {
@@ -66,6 +85,18 @@ export function register(program: Command): void {
       if (options.json !== undefined) writeFileAtomic(options.json, json);
       process.stdout.write(`${formatSummary(summary)}\n`);
     });
+}
+
+/** The policy named by `--policy`, with `--policy-config` overrides; undefined without one. */
+function loadPolicy(options: SimOptions): Policy | undefined {
+  if (options.policy === undefined) {
+    if (options.policyConfig !== undefined)
+      throw new UsageError('--policy-config needs --policy NAME');
+    return undefined;
+  }
+  const file = options.policyConfig;
+  const overrides = file === undefined ? undefined : parseYaml(readFileSync(file, 'utf8'));
+  return createPolicy(options.policy, overrides, { rng: policyRng(options.seed ?? 0) }, file);
 }
 
 /** The human-readable report of a run. */
