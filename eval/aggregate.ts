@@ -33,6 +33,19 @@ export interface Cell {
   /** Requests rejected within entitlement per run (mean over seeds). */
   readonly rejectedWithinEntitlement: number;
   readonly vsBest: Comparison | null;
+  /** Per tenant, each metric's mean across seeds. */
+  readonly tenants: Readonly<Record<string, TenantMeans>>;
+}
+
+/** A tenant's metrics averaged over seeds (latencies in seconds). */
+export interface TenantMeans {
+  readonly sloScore: number;
+  readonly goodputPerSecond: number;
+  readonly offeredPerSecond: number;
+  readonly p50Seconds: number;
+  readonly p99Seconds: number;
+  readonly p999Seconds: number;
+  readonly rejectedWithinEntitlement: number;
 }
 
 export interface SuiteRow {
@@ -120,6 +133,7 @@ export function aggregate(results: readonly RunResult[], seed = 1): Aggregate {
           base === null
             ? null
             : { baseline: base, ...pairedComparison(own, scores(scenario, base), boot) },
+        tenants: tenantMeans(rs),
       });
     }
   }
@@ -158,4 +172,23 @@ function weightedP99(r: RunResult): number {
     w += t.weight;
   }
   return w > 0 ? s / w : 0;
+}
+
+/** Each tenant's metrics averaged over the runs (seeds) of one scenario and policy. */
+function tenantMeans(rs: readonly RunResult[]): Record<string, TenantMeans> {
+  const out: Record<string, TenantMeans> = {};
+  for (const name of Object.keys(rs[0]?.metrics.tenants ?? {})) {
+    const of = (pick: (t: RunResult['metrics']['tenants'][string]) => number) =>
+      mean(rs.map((r) => pick(r.metrics.tenants[name]!)));
+    out[name] = {
+      sloScore: of((t) => t.sloScore),
+      goodputPerSecond: of((t) => t.goodputPerSecond),
+      offeredPerSecond: of((t) => t.offeredPerSecond),
+      p50Seconds: of((t) => t.p50Seconds),
+      p99Seconds: of((t) => t.p99Seconds),
+      p999Seconds: of((t) => t.p999Seconds),
+      rejectedWithinEntitlement: of((t) => t.rejectedWithinEntitlement),
+    };
+  }
+  return out;
 }

@@ -5,12 +5,13 @@
  */
 import { aggregate, type Aggregate } from './aggregate.js';
 import { htmlReport } from './report-html.js';
-import { markdownReport } from './report-markdown.js';
+import { markdownReport, perTenantSection } from './report-markdown.js';
 import type { RunResult } from './run-job.js';
 import type { Suite } from './suite.js';
 
 export interface EvalOutputs {
   readonly aggregate: Aggregate;
+  /** The summary printed on the terminal (`summary.md` adds the per-tenant table). */
   readonly markdown: string;
   /** File name (inside the output folder) → content. */
   readonly files: Readonly<Record<string, string>>;
@@ -20,6 +21,7 @@ export interface EvalOutputs {
 export function evalOutputs(suite: Suite, results: readonly RunResult[]): EvalOutputs {
   const a = aggregate(results);
   const markdown = markdownReport(suite, a);
+  const full = `${markdown}\n${perTenantSection(a)}`;
   const runs = results
     .map((r) =>
       JSON.stringify({
@@ -35,8 +37,8 @@ export function evalOutputs(suite: Suite, results: readonly RunResult[]): EvalOu
     aggregate: a,
     markdown,
     files: {
-      'summary.md': markdown,
-      'report.html': htmlReport(suite, a, results, markdown),
+      'summary.md': full,
+      'report.html': htmlReport(suite, a, results, full),
       'aggregate.json': `${JSON.stringify({ suite, aggregate: a }, null, 2)}\n`,
       'runs.jsonl': `${runs}\n`,
     },

@@ -37,7 +37,46 @@ function cellOf(a: Aggregate, scenario: string, policy: string): Cell {
   return c;
 }
 
-/** The whole Markdown report. */
+/** Per scenario, policy and tenant: the run metrics of each tenant, means over seeds. */
+export function perTenantSection(a: Aggregate): string {
+  const ms = (s: number) => (s * 1000).toFixed(1);
+  const rows = a.cells.flatMap((c) =>
+    Object.entries(c.tenants).map(([tenant, t]) => [
+      c.scenario,
+      c.policy,
+      tenant,
+      f3(t.sloScore),
+      t.offeredPerSecond.toFixed(1),
+      t.goodputPerSecond.toFixed(1),
+      ms(t.p50Seconds),
+      ms(t.p99Seconds),
+      ms(t.p999Seconds),
+      t.rejectedWithinEntitlement.toFixed(0),
+    ]),
+  );
+  return [
+    '## Per tenant (means across seeds)',
+    '',
+    table(
+      [
+        'scenario',
+        'policy',
+        'tenant',
+        'SLO score',
+        'offered/s',
+        'goodput/s',
+        'p50 ms',
+        'p99 ms',
+        'p99.9 ms',
+        'rejected within entitlement',
+      ],
+      rows,
+    ),
+    '',
+  ].join('\n');
+}
+
+/** The Markdown summary (what the terminal shows; `summary.md` adds `perTenantSection`). */
 export function markdownReport(suite: Suite, a: Aggregate): string {
   const covers = (name: string) => suite.scenarios.find((s) => s.name === name)?.covers ?? '';
   const scoreRows = a.scenarios.map((sc) => {
