@@ -27,6 +27,7 @@ import { FramePool, FrameState, type Frame, type RequestRecord } from './frame.j
 import { tenantArrivals, type CallNode, type ClusterModel } from './model.js';
 import type { ArrivalProcess } from './arrivals/index.js';
 import { LatencyPredictor } from './predict.js';
+import { LoadBalancer } from './load-balancer.js';
 import { Replica } from './replica.js';
 import { backoffSeconds, RetryBudgets, type CallPolicy } from './retry.js';
 import { RngStreams, type RngStream } from './rng.js';
@@ -94,7 +95,7 @@ export class Simulation {
   private finished = false;
   private readonly onWindow: SimulationOptions['onWindow'];
   private readonly tenantCount: number;
-  private readonly lbCursor: Int32Array;
+  private readonly balancer: LoadBalancer;
   private readonly arrivals: (ArrivalProcess | null)[];
   private readonly budgets: RetryBudgets;
   /** Work multiplier per service (slowdown faults). */
@@ -118,7 +119,6 @@ export class Simulation {
   private readonly rngArrivals: RngStream;
   private readonly rngMix: RngStream;
   private readonly rngWork: RngStream;
-  private readonly rngRouting: RngStream;
   private readonly rngNetwork: RngStream;
   private readonly rngAdmission: RngStream;
   private readonly rngRetry: RngStream;
@@ -139,7 +139,6 @@ export class Simulation {
     this.rngArrivals = streams.get('arrivals');
     this.rngMix = streams.get('request-mix');
     this.rngWork = streams.get('service-times');
-    this.rngRouting = streams.get('routing');
     this.rngNetwork = streams.get('network');
     this.rngAdmission = streams.get('admission');
     this.rngRetry = streams.get('retries');
@@ -181,7 +180,7 @@ export class Simulation {
     this.telemetry = new WindowTelemetry(model, this.replicas.length);
     this.busyAtWarmup = new Float64Array(this.replicas.length);
     this.queueAtWarmup = new Float64Array(this.replicas.length);
-    this.lbCursor = new Int32Array(model.services.length);
+    this.balancer = new LoadBalancer(model.services, this.serviceReplicas, streams.get('routing'));
     this.budgets = new RetryBudgets(model.policies);
     this.slowdown = new Float64Array(model.services.length).fill(1);
     this.addedLatency = new Float64Array(model.services.length);
@@ -409,7 +408,7 @@ export class Simulation {
   private arriveAtService(f: Frame): void {
     const s = f.node.service;
     const i = s * this.tenantCount + f.tenant;
-    const replica = this.pickReplica(s);
+    const replica = this.balancer.pick(s);
     if (replica === null) return this.rejectHop(f, s, Reject.Unavailable);
     if (
       this.serviceOutstanding[s]! >= this.serviceConcurrency[s]! ||
@@ -730,52 +729,6 @@ export class Simulation {
       }
     }
     if (request.user >= 0) this.scheduleThink(t, request.user, this.events.now);
-  }
-
-  // ---- routing ----------------------------------------------------------------------
-
-  private pickReplica(service: number): Replica | null {
-    const replicas = this.serviceReplicas[service]!;
-    const n = replicas.length;
-    if (n === 1) return replicas[0]!.up ? replicas[0]! : null;
-    switch (this.model.services[service]!.loadBalancer) {
-      case 'round-robin': {
-        for (let k = 0; k < n; k++) {
-          const r = replicas[this.lbCursor[service]!]!;
-          this.lbCursor[service] = (this.lbCursor[service]! + 1) % n;
-          if (r.up) return r;
-        }
-        return null;
-      }
-      case 'random':
-        return this.firstUpFrom(replicas, this.rngRouting.nextInt(n));
-      case 'least-outstanding': {
-        let best: Replica | null = null;
-        const start = this.lbCursor[service]!;
-        this.lbCursor[service] = (start + 1) % n;
-        for (let k = 0; k < n; k++) {
-          const r = replicas[(start + k) % n]!;
-          if (r.up && (best === null || r.outstanding < best.outstanding)) best = r;
-        }
-        return best;
-      }
-      case 'power-of-two': {
-        const i = this.rngRouting.nextInt(n);
-        const j = (i + 1 + this.rngRouting.nextInt(n - 1)) % n;
-        const a = replicas[i]!;
-        const b = replicas[j]!;
-        if (a.up && b.up) return b.outstanding < a.outstanding ? b : a;
-        return a.up ? a : b.up ? b : this.firstUpFrom(replicas, i);
-      }
-    }
-  }
-
-  private firstUpFrom(replicas: Replica[], start: number): Replica | null {
-    for (let k = 0; k < replicas.length; k++) {
-      const r = replicas[(start + k) % replicas.length]!;
-      if (r.up) return r;
-    }
-    return null;
   }
 
   // ---- faults -------------------------------------------------------------------------
