@@ -113,7 +113,7 @@ function cdfCharts(results: readonly RunResult[], scenario: string, policies: re
 const STYLE = `body{font-family:sans-serif;margin:24px;color:#222;max-width:1400px}
 table{border-collapse:collapse;margin:8px 0 16px;font-size:12px}
 td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}td:first-child,th:first-child{text-align:left}
-.row{display:flex;flex-wrap:wrap;gap:8px}svg{background:#fff}h3{margin-top:28px}`;
+.row{display:flex;flex-wrap:wrap;gap:8px}svg{background:#fff;max-width:100%;height:auto}h3{margin-top:28px}`;
 
 /** The whole HTML document. */
 export function htmlReport(

@@ -20,7 +20,7 @@ export interface LineChartOptions {
   readonly yMax?: number;
 }
 
-/** Ten distinguishable colours (Tableau 10). */
+/** Distinguishable colours: Tableau 10, then four darker ones, so 14 policies stay apart. */
 export const PALETTE = [
   '#4e79a7',
   '#f28e2b',
@@ -32,6 +32,10 @@ export const PALETTE = [
   '#ff9da7',
   '#9c755f',
   '#bab0ac',
+  '#1b3a5c',
+  '#7a3b00',
+  '#2f5d2a',
+  '#5c1f4a',
 ];
 
 export function colour(i: number): string {
