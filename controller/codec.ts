@@ -1,0 +1,203 @@
+/**
+ * The protocol codec: MessagePack bytes ⇄ validated messages (docs/protocol.md).
+ *
+ * `decodeMessage` never throws: oversized, undecodable, unknown-version and invalid
+ * bodies come back as a rejection with its reason, which the daemon counts and drops.
+ */
+import { decode, encode } from '@msgpack/msgpack';
+import { GovernorError } from '../sim-cluster/errors.js';
+import type { TenantSignals } from '../sim-cluster/signals.js';
+import { readDecisionPart, readServiceReport, readTenantList } from './codec-parts.js';
+import { bool, bounded, finite, int, name, oneOf, record, text } from './fields.js';
+import {
+  ERROR_CODES,
+  LIMITS,
+  MAX_MESSAGE_BYTES,
+  PROTOCOL_VERSION,
+  type ErrorCode,
+  type Message,
+  type ServiceReport,
+} from './protocol.js';
+
+export type DecodeResult =
+  | { readonly ok: true; readonly message: Message }
+  | { readonly ok: false; readonly reason: ErrorCode; readonly detail: string };
+
+const MESSAGE_TYPES = [
+  'register',
+  'report',
+  'heartbeat',
+  'goodbye',
+  'welcome',
+  'decision',
+  'error',
+] as const;
+
+const DECODE_OPTIONS = {
+  maxStrLength: 4096,
+  maxBinLength: 0,
+  maxArrayLength: LIMITS.tenants,
+  maxMapLength: Math.max(LIMITS.tenants, LIMITS.services),
+  maxExtLength: 0,
+};
+
+/** Encodes one message as the body frame (adds `v`). */
+export function encodeMessage(message: Message): Uint8Array {
+  const body: Record<string, unknown> = { v: PROTOCOL_VERSION, ...message };
+  if (message.type === 'report') {
+    body.tenants = message.tenants.map(tenantToWire);
+    body.service = message.service === null ? null : serviceToWire(message.service);
+  }
+  return encode(body, { ignoreUndefined: true });
+}
+
+/** Decodes and validates one body frame; never throws. */
+export function decodeMessage(bytes: Uint8Array): DecodeResult {
+  if (bytes.length > MAX_MESSAGE_BYTES)
+    return reject('oversized', `body of ${bytes.length} bytes exceeds ${MAX_MESSAGE_BYTES}`);
+  let raw: unknown;
+  try {
+    raw = decode(bytes, DECODE_OPTIONS);
+  } catch (error) {
+    return reject('malformed', `not a MessagePack value: ${(error as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || !('v' in raw))
+    return reject('malformed', 'body must be a map with a version field v');
+  const version = (raw as { v: unknown }).v;
+  if (version !== PROTOCOL_VERSION)
+    return reject(
+      'unknown-version',
+      `v must be ${PROTOCOL_VERSION}, got ${String(version).slice(0, 20)}`,
+    );
+  try {
+    return { ok: true, message: readMessage(raw) };
+  } catch (error) {
+    if (error instanceof GovernorError) return reject('invalid', error.message);
+    return reject('invalid', String(error));
+  }
+}
+
+function readMessage(raw: unknown): Message {
+  const type = oneOf((raw as { type?: unknown }).type, 'type', MESSAGE_TYPES);
+  const keys = ['v', 'type'];
+  switch (type) {
+    case 'register': {
+      const m = record(raw, 'register', [...keys, 'instance', 'service', 'role']);
+      return {
+        type,
+        instance: name(m.instance, 'register.instance'),
+        service: name(m.service, 'register.service'),
+        role: oneOf(m.role, 'register.role', ['ingress', 'service'] as const),
+      };
+    }
+    case 'report': {
+      const m = record(raw, 'report', [
+        ...keys,
+        'window',
+        'startSeconds',
+        'endSeconds',
+        'measured',
+        'decisionEpoch',
+        'tenants',
+        'service',
+      ]);
+      const startSeconds = finite(m.startSeconds, 'report.startSeconds', 0);
+      const endSeconds = finite(m.endSeconds, 'report.endSeconds', startSeconds);
+      return {
+        type,
+        window: int(m.window, 'report.window', 0),
+        startSeconds,
+        endSeconds,
+        measured: bool(m.measured, 'report.measured'),
+        decisionEpoch: int(m.decisionEpoch, 'report.decisionEpoch', -1),
+        tenants: readTenantList(m.tenants, 'report.tenants'),
+        service: m.service === null ? null : readServiceReport(m.service, 'report.service'),
+      };
+    }
+    case 'heartbeat': {
+      const m = record(raw, 'heartbeat', [...keys, 'seq', 'epoch', 'leaseSeconds']);
+      return {
+        type,
+        seq: int(m.seq, 'heartbeat.seq', 0),
+        epoch: int(m.epoch, 'heartbeat.epoch', -1),
+        leaseSeconds: finite(m.leaseSeconds, 'heartbeat.leaseSeconds', 0),
+      };
+    }
+    case 'goodbye':
+      record(raw, 'goodbye', keys);
+      return { type };
+    case 'welcome': {
+      const m = record(raw, 'welcome', [
+        ...keys,
+        'session',
+        'intervalSeconds',
+        'heartbeatSeconds',
+        'timeoutSeconds',
+      ]);
+      return {
+        type,
+        session: name(m.session, 'welcome.session'),
+        intervalSeconds: bounded(m.intervalSeconds, 'welcome.intervalSeconds', 0, 86400, true),
+        heartbeatSeconds: bounded(m.heartbeatSeconds, 'welcome.heartbeatSeconds', 0, 86400, true),
+        timeoutSeconds: bounded(m.timeoutSeconds, 'welcome.timeoutSeconds', 0, 86400, true),
+      };
+    }
+    case 'decision': {
+      const m = record(raw, 'decision', [
+        ...keys,
+        'session',
+        'epoch',
+        'window',
+        'leaseSeconds',
+        'part',
+      ]);
+      return {
+        type,
+        session: name(m.session, 'decision.session'),
+        epoch: int(m.epoch, 'decision.epoch', 0),
+        window: int(m.window, 'decision.window', -1),
+        leaseSeconds: bounded(m.leaseSeconds, 'decision.leaseSeconds', 0, 86400, true),
+        part: readDecisionPart(m.part, 'decision.part'),
+      };
+    }
+    case 'error': {
+      const m = record(raw, 'error', [...keys, 'code', 'message']);
+      return {
+        type,
+        code: oneOf(m.code, 'error.code', ERROR_CODES),
+        message: text(m.message, 'error.message'),
+      };
+    }
+  }
+}
+
+function reject(reason: ErrorCode, detail: string): DecodeResult {
+  return { ok: false, reason, detail };
+}
+
+function tenantToWire(t: TenantSignals): Record<string, unknown> {
+  return {
+    name: t.name,
+    weight: t.weight,
+    slo: { latency: t.slo.latency, percentile: t.slo.percentile },
+    guaranteedRate: t.guaranteedRate,
+    offered: t.offered,
+    admitted: t.admitted,
+    rejected: t.rejected,
+    rejectedByReason: { ...t.rejectedByReason },
+    completed: t.completed,
+    failed: t.failed,
+    timedOut: t.timedOut,
+    retries: t.retries,
+    goodput: t.goodput,
+    entitlement: t.entitlement,
+    latency: { ...t.latency },
+  };
+}
+
+function serviceToWire(s: ServiceReport): Record<string, unknown> {
+  return {
+    ...s,
+    tenants: Object.fromEntries(Object.entries(s.tenants).map(([k, v]) => [k, { ...v }])),
+  };
+}

@@ -1,0 +1,331 @@
+/**
+ * The controller daemon (transport edge): one ZeroMQ ROUTER, the control loop, leases.
+ *
+ * Each valid report is filed in the `RoundBook`; a round closes when every live instance
+ * has reported its window, when a report for a later window arrives, or `interval`
+ * seconds after the round's first report, whichever comes first. Closing aggregates the
+ * reports into Signals, asks the policy, splits the Decision and sends every live
+ * instance its part. Malformed messages are counted and dropped (docs/protocol.md).
+ * Sockets, timers and the clock live here; aggregation and splitting are pure.
+ */
+import { randomBytes } from 'node:crypto';
+import { pino, type Logger } from 'pino';
+import * as zmq from 'zeromq';
+import type { Decision } from '../sim-cluster/enforcement.js';
+import type { Policy } from '../policies/policy.js';
+import { aggregateSignals } from './aggregate.js';
+import { decodeMessage, encodeMessage } from './codec.js';
+import type { ServerKeys } from './keys.js';
+import { ControllerMetrics } from './metrics.js';
+import { Outbox } from './outbox.js';
+import {
+  MAX_MESSAGE_BYTES,
+  type ClientMessage,
+  type ControllerMessage,
+  type ErrorCode,
+} from './protocol.js';
+import { RoundBook } from './round-book.js';
+import { splitDecision } from './split.js';
+import { startZapHandler, type ZapHandler } from './zap.js';
+
+export interface DaemonOptions {
+  readonly policy: Policy;
+  /** ZeroMQ endpoint to bind, e.g. `tcp://127.0.0.1:5555` (`:*` for an ephemeral port). */
+  readonly bind: string;
+  /** Longest wait, in seconds, from a round's first report to its decision (default 1). */
+  readonly intervalSeconds?: number;
+  /** Heartbeat period the instances are told to use (default 1 s). */
+  readonly heartbeatSeconds?: number;
+  /** Silence after which an instance leaves the aggregate (default 3 heartbeats). */
+  readonly timeoutSeconds?: number;
+  /** CURVE keys and allowlist; without them the socket is plain (loopback tests only). */
+  readonly keys?: ServerKeys;
+  readonly logger?: Logger;
+  /** Seconds on a monotone clock (default `performance.now() / 1000`). */
+  readonly clock?: () => number;
+}
+
+interface Current {
+  readonly decision: Decision;
+  readonly window: number;
+  readonly expiresAtSeconds: number;
+}
+
+export class ControllerDaemon {
+  readonly metrics = new ControllerMetrics();
+  readonly session = randomBytes(8).toString('hex');
+  /** Totals for tests and /healthz. */
+  readonly totals = { received: 0, rejected: 0, decisions: 0 };
+  endpoint = '';
+  private readonly context = new zmq.Context();
+  private readonly router: zmq.Router;
+  private readonly outbox: Outbox;
+  private readonly book = new RoundBook();
+  private readonly log: Logger;
+  private readonly clock: () => number;
+  private readonly interval: number;
+  private readonly heartbeat: number;
+  private readonly timeout: number;
+  private zap: ZapHandler | null = null;
+  private sweepTimer: ReturnType<typeof setInterval> | null = null;
+  private deadline: ReturnType<typeof setTimeout> | null = null;
+  private roundStartedAt = 0;
+  private current: Current | null = null;
+  private lastEpoch = 0;
+  private readonly lastErrorAt = new Map<string, number>();
+  private receiving: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly options: DaemonOptions) {
+    this.log = options.logger ?? pino({ level: 'info' });
+    this.clock = options.clock ?? (() => performance.now() / 1000);
+    this.interval = options.intervalSeconds ?? 1;
+    this.heartbeat = options.heartbeatSeconds ?? 1;
+    this.timeout = options.timeoutSeconds ?? 3 * this.heartbeat;
+    this.router = new zmq.Router({
+      context: this.context,
+      linger: 0,
+      mandatory: false,
+      maxMessageSize: 4 * MAX_MESSAGE_BYTES,
+      sendHighWaterMark: 100_000,
+      receiveHighWaterMark: 100_000,
+    });
+    this.outbox = new Outbox(this.router);
+  }
+
+  /** Binds, starts the loops and returns the running daemon. */
+  static async start(options: DaemonOptions): Promise<ControllerDaemon> {
+    const daemon = new ControllerDaemon(options);
+    await daemon.open();
+    return daemon;
+  }
+
+  private async open(): Promise<void> {
+    const keys = this.options.keys;
+    if (keys !== undefined) {
+      this.zap = await startZapHandler(this.context, keys.allowed, (key, ok, address) => {
+        this.metrics.auth.inc({ verdict: ok ? 'allowed' : 'denied' });
+        if (!ok)
+          this.log.warn(
+            { publicKey: key, address },
+            'CURVE client refused: key not on the allowlist',
+          );
+      });
+      this.router.curveServer = true;
+      this.router.curveSecretKey = keys.secretKey;
+      this.router.zapDomain = 'governor';
+    }
+    await this.router.bind(this.options.bind);
+    this.endpoint = this.router.lastEndpoint ?? this.options.bind;
+    this.receiving = this.receiveLoop();
+    this.sweepTimer = setInterval(() => this.sweep(), this.heartbeat * 1000);
+    this.log.info(
+      {
+        endpoint: this.endpoint,
+        policy: this.options.policy.name,
+        session: this.session,
+        curve: keys !== undefined,
+      },
+      'controller listening',
+    );
+  }
+
+  /** Number of live instances. */
+  get instances(): number {
+    return this.book.size;
+  }
+
+  /** Epoch of the decision in force (-1 before the first). */
+  get epoch(): number {
+    return this.current?.decision.epoch ?? -1;
+  }
+
+  /** Closes every socket and timer; safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
+    if (this.deadline !== null) clearTimeout(this.deadline);
+    this.sweepTimer = null;
+    this.deadline = null;
+    this.outbox.close();
+    if (!this.router.closed) this.router.close();
+    this.zap?.close();
+    this.zap = null;
+    await this.receiving;
+    this.log.info({ endpoint: this.endpoint }, 'controller stopped');
+  }
+
+  // ---- receiving -------------------------------------------------------------------
+
+  private async receiveLoop(): Promise<void> {
+    try {
+      for await (const frames of this.router) this.handle(frames);
+    } catch (error) {
+      if (!this.router.closed) this.log.error({ err: error }, 'receive loop failed');
+    }
+  }
+
+  /** Handles one multipart message; never throws. */
+  handle(frames: readonly Buffer[]): void {
+    const id = frames[0];
+    if (id === undefined) return;
+    const key = id.toString('hex');
+    if (frames.length !== 2)
+      return this.refuse(id, key, 'framing', `expected 2 frames, got ${frames.length}`);
+    const decoded = decodeMessage(frames[1]!);
+    if (!decoded.ok) return this.refuse(id, key, decoded.reason, decoded.detail);
+    const m = decoded.message;
+    if (
+      m.type !== 'register' &&
+      m.type !== 'report' &&
+      m.type !== 'heartbeat' &&
+      m.type !== 'goodbye'
+    )
+      return this.refuse(id, key, 'invalid', `type ${m.type} is sent by the controller only`);
+    if (m.type !== 'register' && this.book.get(key) === undefined)
+      return this.refuse(id, key, 'not-registered', `send register before ${m.type}`);
+    this.totals.received++;
+    this.metrics.received.inc({ type: m.type });
+    this.book.touch(key, this.clock());
+    try {
+      this.dispatch(id, key, m);
+    } catch (error) {
+      this.log.error({ err: error, type: m.type }, 'message handling failed');
+    }
+  }
+
+  private dispatch(id: Buffer, key: string, m: ClientMessage): void {
+    switch (m.type) {
+      case 'register':
+        return this.onRegister(id, key, m.instance, m.role, m.service);
+      case 'report':
+        return this.onReport(key, m);
+      case 'heartbeat': {
+        const lease =
+          this.current === null ? 0 : Math.max(0, this.current.expiresAtSeconds - this.clock());
+        return this.send(id, {
+          type: 'heartbeat',
+          seq: m.seq,
+          epoch: lease > 0 ? this.epoch : -1,
+          leaseSeconds: lease,
+        });
+      }
+      case 'goodbye':
+        this.book.remove(key);
+        this.metrics.instances.set(this.book.size);
+        this.log.info({ key }, 'instance said goodbye');
+        if (this.book.complete()) this.closeRound('complete');
+        return;
+    }
+  }
+
+  private onRegister(
+    id: Buffer,
+    key: string,
+    instance: string,
+    role: 'ingress' | 'service',
+    service: string,
+  ): void {
+    const inst = this.book.register(key, instance, role, service, this.clock());
+    this.metrics.instances.set(this.book.size);
+    this.log.info({ instance, role, service }, 'instance registered');
+    this.send(id, {
+      type: 'welcome',
+      session: this.session,
+      intervalSeconds: this.interval,
+      heartbeatSeconds: this.heartbeat,
+      timeoutSeconds: this.timeout,
+    });
+    const c = this.current;
+    const lease = c === null ? 0 : c.expiresAtSeconds - this.clock();
+    if (c === null || lease <= 0) return;
+    const part = splitDecision(c.decision, this.book.demands()).get(inst.key);
+    if (part === undefined) return;
+    this.send(id, {
+      type: 'decision',
+      session: this.session,
+      epoch: c.decision.epoch,
+      window: -1,
+      leaseSeconds: lease,
+      part,
+    });
+  }
+
+  private onReport(key: string, m: Extract<ClientMessage, { type: 'report' }>): void {
+    if (this.book.wouldSupersede(m.window)) this.closeRound('superseded');
+    const wasPending = this.book.pending();
+    const outcome = this.book.file(key, m);
+    this.metrics.reports.inc({ outcome });
+    if (outcome !== 'accepted') return;
+    if (!wasPending) {
+      this.roundStartedAt = this.clock();
+      this.deadline = setTimeout(() => this.closeRound('deadline'), this.interval * 1000);
+    }
+    if (this.book.complete()) this.closeRound('complete');
+  }
+
+  private refuse(id: Buffer, key: string, reason: ErrorCode, detail: string): void {
+    this.totals.rejected++;
+    this.metrics.rejected.inc({ reason });
+    // Tell the peer, at most once a second per peer, except `not-registered`, which is
+    // how a client learns that the controller restarted.
+    const now = this.clock();
+    if (reason !== 'not-registered' && now - (this.lastErrorAt.get(key) ?? -Infinity) < 1) return;
+    this.lastErrorAt.set(key, now);
+    this.log.debug({ reason, detail }, 'message rejected');
+    this.send(id, { type: 'error', code: reason, message: detail.slice(0, 1000) });
+  }
+
+  private send(id: Buffer, message: ControllerMessage): void {
+    this.outbox.push([id, encodeMessage(message)]);
+  }
+
+  // ---- rounds ------------------------------------------------------------------------
+
+  private closeRound(trigger: 'complete' | 'deadline' | 'superseded'): void {
+    if (this.deadline !== null) clearTimeout(this.deadline);
+    this.deadline = null;
+    if (!this.book.pending()) return;
+    const { window, reports } = this.book.close();
+    let decision: Decision;
+    try {
+      decision = this.options.policy.decide(aggregateSignals(window, reports));
+    } catch (error) {
+      this.metrics.policyErrors.inc();
+      this.log.error({ err: error, window }, 'policy failed; the previous decision stays in force');
+      return;
+    }
+    const epoch = decision.epoch > this.lastEpoch ? decision.epoch : this.lastEpoch + 1;
+    this.lastEpoch = epoch;
+    decision = { ...decision, epoch };
+    const now = this.clock();
+    this.current = { decision, window, expiresAtSeconds: now + decision.ttlSeconds };
+    for (const [key, part] of splitDecision(decision, this.book.demands())) {
+      this.send(Buffer.from(key, 'hex'), {
+        type: 'decision',
+        session: this.session,
+        epoch,
+        window,
+        leaseSeconds: decision.ttlSeconds,
+        part,
+      });
+    }
+    this.totals.decisions++;
+    this.metrics.decisions.inc({ trigger });
+    this.metrics.epoch.set(epoch);
+    this.metrics.roundSeconds.observe(now - this.roundStartedAt);
+    this.log.debug({ window, epoch, trigger, reports: reports.length }, 'decision sent');
+  }
+
+  private sweep(): void {
+    const now = this.clock();
+    for (const gone of this.book.expire(now, this.timeout)) {
+      this.metrics.expired.inc();
+      this.log.warn(
+        { instance: gone.id, service: gone.service },
+        'instance timed out; left the aggregate',
+      );
+    }
+    this.metrics.instances.set(this.book.size);
+    for (const [key, at] of this.lastErrorAt) if (now - at > 1) this.lastErrorAt.delete(key);
+    if (this.book.complete()) this.closeRound('complete');
+  }
+}
