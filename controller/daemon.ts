@@ -234,16 +234,21 @@ export class ControllerDaemon {
       heartbeatSeconds: this.heartbeat,
       timeoutSeconds: this.timeout,
     });
+    this.sendSnapshot(inst.key, -1);
+  }
+
+  /** Sends `key` its part of the decision in force, if any, under its remaining lease. */
+  private sendSnapshot(key: string, window: number): void {
     const c = this.current;
     const lease = c === null ? 0 : c.expiresAtSeconds - this.clock();
     if (c === null || lease <= 0) return;
-    const part = splitDecision(c.decision, this.book.demands()).get(inst.key);
+    const part = splitDecision(c.decision, this.book.demands()).get(key);
     if (part === undefined) return;
-    this.send(id, {
+    this.send(Buffer.from(key, 'hex'), {
       type: 'decision',
       session: this.session,
       epoch: c.decision.epoch,
-      window: -1,
+      window,
       leaseSeconds: lease,
       part,
     });
@@ -254,6 +259,7 @@ export class ControllerDaemon {
     const wasPending = this.book.pending();
     const outcome = this.book.file(key, m);
     this.metrics.reports.inc({ outcome });
+    if (outcome === 'late') return this.sendSnapshot(key, this.current?.window ?? -1);
     if (outcome !== 'accepted') return;
     if (!wasPending) {
       this.roundStartedAt = this.clock();

@@ -1,0 +1,149 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as zmq from 'zeromq';
+import { ControllerDaemon } from '../../controller/daemon.js';
+import { encodeMessage } from '../../controller/codec.js';
+import { GovernorClient } from '../../controller/sdk/client.js';
+import { FixedRatePolicy, report, service, silent, tenant, until } from './fixtures.js';
+
+const closers: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const close of closers.reverse()) await close();
+});
+
+async function daemon(policy = new FixedRatePolicy(100), extra = {}): Promise<ControllerDaemon> {
+  const d = await ControllerDaemon.start({
+    policy,
+    bind: 'tcp://127.0.0.1:*',
+    logger: silent,
+    ...extra,
+  });
+  closers.push(() => d.stop());
+  return d;
+}
+
+async function client(
+  endpoint: string,
+  instance: string,
+  role: 'ingress' | 'service',
+  svc = 'ingress',
+  extra = {},
+): Promise<GovernorClient> {
+  const c = new GovernorClient({
+    endpoint,
+    instance,
+    service: svc,
+    role,
+    safe: { tenants: { a: { rateLimit: { ratePerSecond: 1, burst: 1 } } } },
+    ...extra,
+  });
+  closers.push(() => c.close());
+  c.start();
+  await c.waitForWelcome();
+  return c;
+}
+
+test('two ingress instances share a tenant rate limit in proportion to the demand each saw', async () => {
+  const d = await daemon(new FixedRatePolicy(100));
+  const a = await client(d.endpoint, 'in-a', 'ingress');
+  const b = await client(d.endpoint, 'in-b', 'ingress');
+  const answers = [a.waitForDecision(0), b.waitForDecision(0)];
+  a.report(report(0, [tenant('t', 30)]));
+  b.report(report(0, [tenant('t', 10)]));
+  const [da, db] = await Promise.all(answers);
+  assert.equal(da!.part.tenants?.t?.rateLimit?.ratePerSecond, (100 * 30) / 40);
+  assert.equal(db!.part.tenants?.t?.rateLimit?.ratePerSecond, (100 * 10) / 40);
+});
+
+test('the daemon aggregates every instance report of a window into one Signals', async () => {
+  const policy = new FixedRatePolicy(100);
+  const d = await daemon(policy);
+  const a = await client(d.endpoint, 'in-a', 'ingress');
+  const s = await client(d.endpoint, 'api-1', 'service', 'api');
+  const answers = [a.waitForDecision(3), s.waitForDecision(3)];
+  a.report(report(3, [tenant('t', 30), tenant('u', 5)]));
+  s.report(report(3, [], service('api', { t: 30, u: 5 })));
+  const [, ds] = await Promise.all(answers);
+  assert.equal(policy.seen.length, 1);
+  assert.deepEqual(
+    policy.seen[0]!.tenants.map((t) => t.name),
+    ['t', 'u'],
+  );
+  assert.deepEqual(
+    policy.seen[0]!.services[0]!.tenants.map((t) => t.hops),
+    [30, 5],
+  );
+  assert.equal(ds!.part.tenants?.t?.weight, 2);
+  assert.equal(ds!.part.tenants?.t?.rateLimit, undefined);
+});
+
+test('a service that vanishes without a goodbye leaves the aggregate after the timeout', async () => {
+  const d = await daemon(new FixedRatePolicy(100), { heartbeatSeconds: 0.05, timeoutSeconds: 0.2 });
+  await client(d.endpoint, 'in-a', 'ingress', 'ingress', { heartbeatSeconds: 0.05 });
+  const ghost = new zmq.Dealer({ linger: 0 });
+  ghost.connect(d.endpoint);
+  await ghost.send(
+    encodeMessage({ type: 'register', instance: 'ghost', service: 'api', role: 'service' }),
+  );
+  await until(() => d.instances === 2, 2000, 'two instances');
+  ghost.close();
+  await until(() => d.instances === 1, 2000, 'the ghost to time out');
+  assert.equal(d.instances, 1);
+});
+
+test('an instance that registers after a decision receives the current snapshot at once', async () => {
+  const d = await daemon(new FixedRatePolicy(40));
+  const a = await client(d.endpoint, 'in-a', 'ingress');
+  const first = a.waitForDecision(0);
+  a.report(report(0, [tenant('t', 10)]));
+  await first;
+  const late = new GovernorClient({
+    endpoint: d.endpoint,
+    instance: 'in-b',
+    service: 'ingress',
+    role: 'ingress',
+    safe: {},
+  });
+  closers.push(() => late.close());
+  const snapshot = late.waitForDecision(-1);
+  late.start();
+  const got = await snapshot;
+  assert.equal(got.epoch, 1);
+  assert.ok(got.part.tenants?.t?.rateLimit !== undefined);
+});
+
+test('the SDK keeps its decision until the lease ends, falls back to the safe one, and recovers after a daemon restart', async () => {
+  const leaseSeconds = 0.4;
+  const first = await ControllerDaemon.start({
+    policy: new FixedRatePolicy(50, leaseSeconds),
+    bind: 'tcp://127.0.0.1:*',
+    logger: silent,
+  });
+  const endpoint = first.endpoint;
+  const c = await client(endpoint, 'in-a', 'ingress', 'ingress', { heartbeatSeconds: 0.05 });
+  const decided = c.waitForDecision(0);
+  c.report(report(0, [tenant('a', 10)]));
+  await decided;
+  assert.equal(c.inForce().source, 'controller');
+  assert.equal(c.inForce().part.tenants?.a?.rateLimit?.ratePerSecond, 50);
+  await first.stop();
+  assert.equal(
+    c.inForce().source,
+    'controller',
+    'the decision outlives the daemon until its lease ends',
+  );
+  await until(() => c.inForce().source === 'safe', 3000, 'the lease to run out');
+  assert.equal(c.inForce().part.tenants?.a?.rateLimit?.ratePerSecond, 1);
+  const second = await ControllerDaemon.start({
+    policy: new FixedRatePolicy(60, 5),
+    bind: endpoint,
+    logger: silent,
+  });
+  closers.push(() => second.stop());
+  await until(() => second.instances === 1, 5000, 'the client to register again');
+  const again = c.waitForDecision(1);
+  c.report(report(1, [tenant('a', 10)]));
+  await again;
+  assert.equal(c.inForce().source, 'controller');
+  assert.equal(c.inForce().part.tenants?.a?.rateLimit?.ratePerSecond, 60);
+});

@@ -1,0 +1,163 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { encode } from '@msgpack/msgpack';
+import * as zmq from 'zeromq';
+import { encodeMessage } from '../../controller/codec.js';
+import { ControllerDaemon } from '../../controller/daemon.js';
+import { MAX_MESSAGE_BYTES } from '../../controller/protocol.js';
+import { GovernorClient } from '../../controller/sdk/client.js';
+import { RngStream } from '../../sim-cluster/rng.js';
+import { FixedRatePolicy, report, service, silent, tenant, until } from './fixtures.js';
+
+const FRAMES = 100_000;
+const closers: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const close of closers.reverse()) await close();
+});
+
+/** Valid messages the fuzzer mutates. */
+const TEMPLATES: Uint8Array[] = [
+  encodeMessage({ type: 'register', instance: 'fuzz', service: 'api', role: 'service' }),
+  encodeMessage({ type: 'heartbeat', seq: 3, epoch: 1, leaseSeconds: 0 }),
+  encodeMessage({ type: 'goodbye' }),
+  encodeMessage({ type: 'report', ...report(2, [tenant('t', 5)], service('api', { t: 5 })) }),
+];
+
+/** Structurally plausible bodies that break one rule each. */
+const INVALID: Uint8Array[] = [
+  encode({ v: 2, type: 'register', instance: 'x', service: 'api', role: 'service' }),
+  encode({ v: '1', type: 'heartbeat', seq: 0, epoch: 0, leaseSeconds: 0 }),
+  encode({ type: 'goodbye' }),
+  encode({ v: 1, type: 'register', instance: '', service: 'api', role: 'service' }),
+  encode({ v: 1, type: 'register', instance: 'x', service: 'api', role: 'boss' }),
+  encode({ v: 1, type: 'heartbeat', seq: -1, epoch: 0, leaseSeconds: 0 }),
+  encode({ v: 1, type: 'heartbeat', seq: 1, epoch: 0, leaseSeconds: NaN }),
+  encode({ v: 1, type: 'goodbye', extra: true }),
+  encode({ v: 1, type: 'decision', session: 's', epoch: 1, window: 0, leaseSeconds: 1, part: {} }),
+  encode({
+    v: 1,
+    type: 'report',
+    ...report(
+      1,
+      Array.from({ length: 2000 }, (_, i) => tenant(`t${i}`, 1)),
+    ),
+  }),
+  encode({ v: 1, type: 'report', ...report(1, [{ ...tenant('t', 1), offered: -5 }]) }),
+  encode([1, 2, 3]),
+  encode(null),
+  encode({ v: 1, type: 'register', instance: 'x'.repeat(500), service: 'api', role: 'service' }),
+];
+
+function fuzzFrame(rng: RngStream): Uint8Array[] {
+  const kind = rng.nextInt(10);
+  if (kind < 3) return [randomBytes(rng, rng.nextInt(200))];
+  if (kind < 8) return [mutate(rng, TEMPLATES[rng.nextInt(TEMPLATES.length)]!)];
+  if (kind < 9) return [INVALID[rng.nextInt(INVALID.length)]!];
+  // Extra frames: the ROUTER sees more than [identity, body].
+  return [TEMPLATES[1]!, randomBytes(rng, 8)];
+}
+
+function randomBytes(rng: RngStream, n: number): Uint8Array {
+  const bytes = new Uint8Array(n);
+  for (let i = 0; i < n; i++) bytes[i] = rng.nextInt(256);
+  return bytes;
+}
+
+function mutate(rng: RngStream, template: Uint8Array): Uint8Array {
+  const bytes = Uint8Array.from(template);
+  switch (rng.nextInt(3)) {
+    case 0: // flip 1-4 bytes
+      for (let k = 1 + rng.nextInt(4); k > 0; k--) {
+        const at = rng.nextInt(bytes.length);
+        bytes[at] = bytes[at]! ^ (1 + rng.nextInt(255));
+      }
+      return bytes;
+    case 1: // truncate
+      return bytes.subarray(0, rng.nextInt(bytes.length));
+    default: {
+      // insert random bytes
+      const at = rng.nextInt(bytes.length);
+      return Uint8Array.from([
+        ...bytes.subarray(0, at),
+        ...randomBytes(rng, 1 + rng.nextInt(8)),
+        ...bytes.subarray(at),
+      ]);
+    }
+  }
+}
+
+test('the daemon counts and drops 100,000 random and mutated frames while serving a correct client', async () => {
+  const daemon = await ControllerDaemon.start({
+    policy: new FixedRatePolicy(100),
+    bind: 'tcp://127.0.0.1:*',
+    intervalSeconds: 0.1,
+    logger: silent,
+  });
+  closers.push(() => daemon.stop());
+  const good = new GovernorClient({
+    endpoint: daemon.endpoint,
+    instance: 'good',
+    service: 'ingress',
+    role: 'ingress',
+    safe: {},
+  });
+  closers.push(() => good.close());
+  good.start();
+  await good.waitForWelcome();
+
+  // The correct client reports window after window and must get an answer to each.
+  let served = 0;
+  let stop = false;
+  const serving = (async () => {
+    for (let w = 0; !stop; w++) {
+      const answer = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`window ${w} not answered within 3 s`)),
+          3000,
+        );
+        good.once('decision', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      good.report(report(w, [tenant('t', 10)]));
+      await answer;
+      served++;
+    }
+  })();
+
+  const rng = new RngStream(2024, 'fuzz');
+  const fuzzers = [new zmq.Dealer({ linger: 0 }), new zmq.Dealer({ linger: 0 })];
+  for (const f of fuzzers) {
+    f.connect(daemon.endpoint);
+    closers.push(async () => f.close());
+  }
+  const oversized = new Uint8Array(MAX_MESSAGE_BYTES + 1);
+  const sent = await Promise.all(
+    fuzzers.map(async (f, i) => {
+      const stream = rng.fork(`fuzzer-${i}`);
+      let n = 0;
+      for (; n < FRAMES / fuzzers.length; n++) {
+        await f.send(n % 10_000 === 5 ? [oversized] : fuzzFrame(stream));
+      }
+      return n;
+    }),
+  );
+  const total = sent.reduce((a, n) => a + n, 0);
+  assert.ok(total >= FRAMES);
+  await until(
+    () => daemon.totals.rejected + daemon.totals.received >= total,
+    20_000,
+    'every frame handled',
+  );
+  stop = true;
+  await serving;
+  const reasons = Object.fromEntries(
+    (await daemon.metrics.rejected.get()).values.map((v) => [v.labels.reason, v.value]),
+  );
+  assert.ok(daemon.totals.rejected > 0.9 * total, `rejected ${daemon.totals.rejected} of ${total}`);
+  for (const reason of ['oversized', 'malformed', 'unknown-version', 'invalid', 'framing']) {
+    assert.ok((reasons[reason] ?? 0) > 0, `no '${reason}' rejection counted`);
+  }
+  assert.ok(served >= 5, `the correct client was served ${served} times`);
+});
