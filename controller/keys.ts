@@ -76,3 +76,16 @@ export function readKeyDir(dir: string): ServerKeys {
     allowed: new Set(allowed),
   };
 }
+
+/** A simulated or real service's CURVE keys: `client.pub`, `client.key`, `server.pub` in `dir`. */
+export function readClientKeys(dir: string): {
+  publicKey: string;
+  secretKey: string;
+  serverKey: string;
+} {
+  return {
+    publicKey: readKey(join(dir, 'client.pub')),
+    secretKey: readKey(join(dir, 'client.key')),
+    serverKey: readKey(join(dir, 'server.pub')),
+  };
+}

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { register as registerEval } from './eval.js';
+import { register as registerKeys } from './keys.js';
 import { register as registerPolicies } from './policies.js';
+import { register as registerServe } from './serve.js';
 import { register as registerSim } from './sim.js';
 import { register as registerTrain } from './train.js';
 
@@ -10,4 +12,6 @@ export function registerCommands(program: Command): void {
   registerPolicies(program);
   registerTrain(program);
   registerEval(program);
+  registerServe(program);
+  registerKeys(program);
 }

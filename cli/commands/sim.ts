@@ -11,6 +11,8 @@ import { TimelineWriter } from '../timeline.js';
 import { simulate } from '../../sim-cluster/simulate.js';
 import type { SimSummary } from '../../sim-cluster/summary.js';
 import { writeFileAtomic } from '../io.js';
+import { simulateWithController } from '../../controller/bridge.js';
+import { readClientKeys } from '../../controller/keys.js';
 import { parseNonNegativeInteger, parsePositiveNumber } from '../options.js';
 import { ms, pct, renderTable } from '../table.js';
 
@@ -23,6 +25,8 @@ interface SimOptions {
   printScenario?: boolean;
   policy?: string;
   policyConfig?: string;
+  controller?: string;
+  controllerKeys?: string;
 }
 
 export function register(program: Command): void {
@@ -51,13 +55,37 @@ export function register(program: Command): void {
     )
     .option('--policy <name>', 'control the run with a policy (see `governor policies`)')
     .option('--policy-config <file>', "JSON or YAML file overriding the policy's parameters")
-    .action((name: string, options: SimOptions) => {
+    .option(
+      '--controller <endpoint>',
+      "take decisions from the daemon at ENDPOINT (lockstep with simulated time; see 'governor serve')",
+    )
+    .option(
+      '--controller-keys <dir>',
+      "CURVE for --controller: client.pub, client.key and the daemon's server.pub",
+    )
+    .action(async (name: string, options: SimOptions) => {
       const policy = loadPolicy(options);
       const scenario = resolveScenario(
         name,
         options.familySeed !== undefined ? { familySeed: options.familySeed } : {},
       );
       if (options.printScenario) process.stdout.write(`${scenarioToYaml(scenario)}\n`);
+      if (options.controller !== undefined) {
+        if (policy)
+          throw new UsageError(
+            '--policy and --controller exclude each other: the daemon runs the policy',
+          );
+        const keys = options.controllerKeys;
+        const summary = await simulateWithController(scenario, {
+          endpoint: options.controller,
+          ...(options.seed !== undefined ? { seed: options.seed } : {}),
+          ...(options.duration !== undefined ? { durationSeconds: options.duration } : {}),
+          ...(keys !== undefined ? { curve: readClientKeys(keys) } : {}),
+          policyName: `controller ${options.controller}`,
+          clock: () => performance.now() / 1000,
+        });
+        return printSummary(summary, options.json);
+      }
       const timeline =
         options.timeline !== undefined ? new TimelineWriter(options.timeline) : undefined;
       const runOptions = {
@@ -77,14 +105,19 @@ export function register(program: Command): void {
               : {}),
           });
       timeline?.commit();
-      const json = `${JSON.stringify(summary, null, 2)}\n`;
-      if (options.json === '-') {
-        process.stdout.write(json);
-        return;
-      }
-      if (options.json !== undefined) writeFileAtomic(options.json, json);
-      process.stdout.write(`${formatSummary(summary)}\n`);
+      printSummary(summary, options.json);
     });
+}
+
+/** Prints the summary (table, or JSON to '-'), writing `--json FILE` when asked. */
+function printSummary(summary: SimSummary, jsonFile: string | undefined): void {
+  const json = `${JSON.stringify(summary, null, 2)}\n`;
+  if (jsonFile === '-') {
+    process.stdout.write(json);
+    return;
+  }
+  if (jsonFile !== undefined) writeFileAtomic(jsonFile, json);
+  process.stdout.write(`${formatSummary(summary)}\n`);
 }
 
 /** The policy named by `--policy`, with `--policy-config` overrides; undefined without one. */
