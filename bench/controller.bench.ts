@@ -43,10 +43,10 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-async function rounds(clients: GovernorClient[], count: number): Promise<number[]> {
+async function rounds(clients: GovernorClient[], first: number, count: number): Promise<number[]> {
   const seconds: number[] = [];
   const tenants = Array.from({ length: 8 }, (_, i) => tenant(`t${i}`, 10 + i));
-  for (let w = 0; w < count; w++) {
+  for (let w = first; w < first + count; w++) {
     const answers = clients.map((c) => c.waitForDecision(w, 10_000));
     const start = performance.now();
     for (const c of clients)
@@ -84,7 +84,7 @@ export async function run(): Promise<BenchFigure[]> {
     });
     one.start();
     await one.waitForWelcome();
-    const single = await rounds([one], 500);
+    const single = await rounds([one], 0, 500);
     figures.push({
       label: 'decision round trip, 1 instance, p50',
       value: percentile(single, 50) * 1000,
@@ -111,7 +111,9 @@ export async function run(): Promise<BenchFigure[]> {
     for (const c of clients) c.start();
     await Promise.all(clients.map((c) => c.waitForWelcome(30_000)));
     const before = daemon.totals.received;
-    const many = await rounds(clients, ROUNDS);
+    const cpu = process.cpuUsage();
+    const many = await rounds(clients, 500, ROUNDS);
+    const used = process.cpuUsage(cpu);
     const reports =
       (await daemon.metrics.reports.get()).values.find((v) => v.labels.outcome === 'accepted')
         ?.value ?? 0;
@@ -131,6 +133,11 @@ export async function run(): Promise<BenchFigure[]> {
       value: INSTANCES * ROUNDS - (reports - 500),
       unit: 'reports',
       target: '0',
+    });
+    figures.push({
+      label: `CPU per round, ${INSTANCES} instances (daemon + clients)`,
+      value: (used.user + used.system) / 1000 / ROUNDS,
+      unit: 'ms',
     });
     const seconds = many.reduce((a, s) => a + s, 0);
     figures.push({

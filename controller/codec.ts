@@ -4,7 +4,7 @@
  * `decodeMessage` never throws: oversized, undecodable, unknown-version and invalid
  * bodies come back as a rejection with its reason, which the daemon counts and drops.
  */
-import { decode, encode } from '@msgpack/msgpack';
+import { Decoder, Encoder } from '@msgpack/msgpack';
 import { GovernorError } from '../sim-cluster/errors.js';
 import type { TenantSignals } from '../sim-cluster/signals.js';
 import { readDecisionPart, readServiceReport, readTenantList } from './codec-parts.js';
@@ -33,13 +33,15 @@ const MESSAGE_TYPES = [
   'error',
 ] as const;
 
-const DECODE_OPTIONS = {
+/** One encoder and decoder for the process: creating them per message dominated the cost. */
+const ENCODER = new Encoder({ ignoreUndefined: true });
+const DECODER = new Decoder({
   maxStrLength: 4096,
   maxBinLength: 0,
   maxArrayLength: LIMITS.tenants,
   maxMapLength: Math.max(LIMITS.tenants, LIMITS.services),
   maxExtLength: 0,
-};
+});
 
 /** Encodes one message as the body frame (adds `v`). */
 export function encodeMessage(message: Message): Uint8Array {
@@ -48,7 +50,7 @@ export function encodeMessage(message: Message): Uint8Array {
     body.tenants = message.tenants.map(tenantToWire);
     body.service = message.service === null ? null : serviceToWire(message.service);
   }
-  return encode(body, { ignoreUndefined: true });
+  return ENCODER.encode(body);
 }
 
 /** Decodes and validates one body frame; never throws. */
@@ -57,7 +59,7 @@ export function decodeMessage(bytes: Uint8Array): DecodeResult {
     return reject('oversized', `body of ${bytes.length} bytes exceeds ${MAX_MESSAGE_BYTES}`);
   let raw: unknown;
   try {
-    raw = decode(bytes, DECODE_OPTIONS);
+    raw = DECODER.decode(bytes);
   } catch (error) {
     return reject('malformed', `not a MessagePack value: ${(error as Error).message}`);
   }

@@ -94,9 +94,10 @@ export class RoundBook {
 
   /** Whether every live instance has reported the open window. */
   complete(): boolean {
+    // Only registered instances file reports and `remove` drops theirs, so the reports
+    // are a subset of the live instances: equal sizes mean everyone has reported.
     if (this.openWindow <= this.lastDecidedWindow) return false;
-    for (const key of this.instances.keys()) if (!this.reports.has(key)) return false;
-    return this.reports.size > 0;
+    return this.reports.size > 0 && this.reports.size === this.instances.size;
   }
 
   /** Whether a round is open and undecided. */

@@ -33,12 +33,23 @@ export function splitDecision(
   instances: readonly InstanceDemand[],
 ): Map<string, DecisionPart> {
   const parts = new Map<string, DecisionPart>();
-  const ingress = instances.filter((i) => i.role === 'ingress');
-  for (const inst of ingress) parts.set(inst.id, ingressPart(decision, inst, ingress));
+  const groups = new Map<string, InstanceDemand[]>();
   for (const inst of instances) {
-    if (inst.role !== 'service') continue;
-    const peers = instances.filter((i) => i.role === 'service' && i.service === inst.service);
-    parts.set(inst.id, servicePart(decision, inst, peers));
+    const key = inst.role === 'ingress' ? 'ingress' : `service:${inst.service}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [inst]);
+    else group.push(inst);
+  }
+  for (const [key, group] of groups) {
+    const shares = new DemandShares(group);
+    for (const inst of group) {
+      parts.set(
+        inst.id,
+        key === 'ingress'
+          ? ingressPart(decision, inst, shares)
+          : servicePart(decision, inst, shares),
+      );
+    }
   }
   return parts;
 }
@@ -49,25 +60,45 @@ export function demandShare(
   peers: readonly InstanceDemand[],
   tenant?: string,
 ): number {
-  const of = (i: InstanceDemand) =>
-    tenant === undefined
-      ? Object.values(i.demand).reduce((a, d) => a + d, 0)
-      : (i.demand[tenant] ?? 0);
-  const total = peers.reduce((a, p) => a + of(p), 0);
-  return total > 0 ? of(inst) / total : 1 / peers.length;
+  return new DemandShares(peers).of(inst, tenant);
 }
 
-function ingressPart(
-  decision: Decision,
-  inst: InstanceDemand,
-  peers: readonly InstanceDemand[],
-): DecisionPart {
+/** Demand totals of one group of peers, computed once so a split is linear in its size. */
+class DemandShares {
+  private readonly byTenant = new Map<string, number>();
+  private readonly total: number;
+  private readonly count: number;
+
+  constructor(peers: readonly InstanceDemand[]) {
+    let total = 0;
+    for (const p of peers) {
+      for (const [t, d] of Object.entries(p.demand)) {
+        this.byTenant.set(t, (this.byTenant.get(t) ?? 0) + d);
+        total += d;
+      }
+    }
+    this.total = total;
+    this.count = peers.length;
+  }
+
+  /** Share of `inst` for `tenant`, or of all its demand when `tenant` is left out. */
+  of(inst: InstanceDemand, tenant?: string): number {
+    const mine =
+      tenant === undefined
+        ? Object.values(inst.demand).reduce((a, d) => a + d, 0)
+        : (inst.demand[tenant] ?? 0);
+    const total = tenant === undefined ? this.total : (this.byTenant.get(tenant) ?? 0);
+    return total > 0 ? mine / total : 1 / this.count;
+  }
+}
+
+function ingressPart(decision: Decision, inst: InstanceDemand, shares: DemandShares): DecisionPart {
   const tenants: Record<string, TenantDecision> = {};
   for (const [name, d] of Object.entries(decision.tenants ?? {})) {
     const out: { -readonly [K in keyof TenantDecision]: TenantDecision[K] } = {};
     if (d.deadlineAdmission !== undefined) out.deadlineAdmission = d.deadlineAdmission;
     if (d.rateLimit !== undefined) {
-      const share = demandShare(inst, peers, name);
+      const share = shares.of(inst, name);
       out.rateLimit = {
         ratePerSecond: d.rateLimit.ratePerSecond * share,
         burst: Math.max(1, d.rateLimit.burst * share),
@@ -78,25 +109,21 @@ function ingressPart(
   return { tenants };
 }
 
-function servicePart(
-  decision: Decision,
-  inst: InstanceDemand,
-  peers: readonly InstanceDemand[],
-): DecisionPart {
+function servicePart(decision: Decision, inst: InstanceDemand, shares: DemandShares): DecisionPart {
   const tenants: Record<string, AdmissionKnobs> = {};
   for (const [name, d] of Object.entries(decision.tenants ?? {})) {
     const { rateLimit: _rate, deadlineAdmission: _deadline, ...knobs } = d;
-    tenants[name] = scaleKnobs(knobs, demandShare(inst, peers, name));
+    tenants[name] = scaleKnobs(knobs, shares.of(inst, name));
   }
   const own = decision.services?.[inst.service];
   if (own === undefined) return { tenants };
   const service: { -readonly [K in keyof ServiceDecision]: ServiceDecision[K] } = {};
   if (own.concurrencyLimit !== undefined)
-    service.concurrencyLimit = own.concurrencyLimit * demandShare(inst, peers);
+    service.concurrencyLimit = own.concurrencyLimit * shares.of(inst);
   if (own.queueDelayThreshold !== undefined) service.queueDelayThreshold = own.queueDelayThreshold;
   if (own.tenants !== undefined) {
     service.tenants = Object.fromEntries(
-      Object.entries(own.tenants).map(([t, k]) => [t, scaleKnobs(k, demandShare(inst, peers, t))]),
+      Object.entries(own.tenants).map(([t, k]) => [t, scaleKnobs(k, shares.of(inst, t))]),
     );
   }
   return { tenants, services: { [inst.service]: service } };
