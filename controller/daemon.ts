@@ -16,6 +16,7 @@ import type { Policy } from '../policies/policy.js';
 import { aggregateSignals } from './aggregate.js';
 import { decodeMessage, encodeMessage } from './codec.js';
 import type { ServerKeys } from './keys.js';
+import { GuardedPolicy } from './guarded-policy.js';
 import { ControllerMetrics } from './metrics.js';
 import { Outbox } from './outbox.js';
 import {
@@ -90,6 +91,13 @@ export class ControllerDaemon {
       receiveHighWaterMark: 100_000,
     });
     this.outbox = new Outbox(this.router);
+    const policy = options.policy;
+    if (policy instanceof GuardedPolicy) {
+      policy.onSwitch = (mode, reason) => {
+        this.metrics.guardSwitches.inc({ mode });
+        this.log.warn({ mode, reason }, `guarded policy switched to its ${mode}`);
+      };
+    }
   }
 
   /** Binds, starts the loops and returns the running daemon. */

@@ -31,3 +31,13 @@ export {
   TENANT_HEADER,
   type MiddlewareOptions,
 } from './sdk/middleware.js';
+export {
+  GuardedPolicy,
+  guardFeatures,
+  inputViolation,
+  decisionViolation,
+  GUARD_FEATURES,
+  type GuardOptions,
+  type FeatureRange,
+  type SafetyBounds,
+} from './guarded-policy.js';

@@ -46,6 +46,12 @@ export class ControllerMetrics {
     labelNames: ['verdict'],
     registers: [this.registry],
   });
+  readonly guardSwitches = new Counter({
+    name: 'governor_controller_guard_switches_total',
+    help: 'Switches of a guarded policy between its primary and its fallback, by the mode switched to.',
+    labelNames: ['mode'],
+    registers: [this.registry],
+  });
   readonly instances = new Gauge({
     name: 'governor_controller_instances',
     help: 'Registered, live service instances.',

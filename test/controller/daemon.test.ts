@@ -2,6 +2,8 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as zmq from 'zeromq';
 import { ControllerDaemon } from '../../controller/daemon.js';
+import { GuardedPolicy } from '../../controller/guarded-policy.js';
+import type { Policy } from '../../policies/policy.js';
 import { encodeMessage } from '../../controller/codec.js';
 import { GovernorClient } from '../../controller/sdk/client.js';
 import { FixedRatePolicy, report, service, silent, tenant, until } from './fixtures.js';
@@ -11,7 +13,10 @@ after(async () => {
   for (const close of closers.reverse()) await close();
 });
 
-async function daemon(policy = new FixedRatePolicy(100), extra = {}): Promise<ControllerDaemon> {
+async function daemon(
+  policy: Policy = new FixedRatePolicy(100),
+  extra = {},
+): Promise<ControllerDaemon> {
   const d = await ControllerDaemon.start({
     policy,
     bind: 'tcp://127.0.0.1:*',
@@ -146,4 +151,23 @@ test('the SDK keeps its decision until the lease ends, falls back to the safe on
   await again;
   assert.equal(c.inForce().source, 'controller');
   assert.equal(c.inForce().part.tenants?.a?.rateLimit?.ratePerSecond, 60);
+});
+
+test('the daemon counts a guarded policy switching to its fallback when a report is out of range', async () => {
+  const guard = new GuardedPolicy({
+    primary: new FixedRatePolicy(50),
+    fallback: new FixedRatePolicy(20),
+    ranges: { 'tenant.offeredRate': { min: 0, max: 100 } },
+  });
+  const d = await daemon(guard);
+  const a = await client(d.endpoint, 'in-a', 'ingress');
+  const answer = a.waitForDecision(0);
+  a.report(report(0, [tenant('t', 1000)]));
+  const got = await answer;
+  assert.equal(got.part.tenants?.t?.rateLimit?.ratePerSecond, 20);
+  const switches = (await d.metrics.guardSwitches.get()).values;
+  assert.deepEqual(
+    switches.map((v) => [v.labels.mode, v.value]),
+    [['fallback', 1]],
+  );
 });
