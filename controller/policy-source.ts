@@ -1,24 +1,56 @@
 /**
  * What `governor serve --policy` names: a heuristic from the policies registry, or a
- * policy bundle directory. Bundles are loaded and verified with agents' loader (lazily:
- * TF.js is only imported when a bundle is asked for); serving one needs a learned-policy
- * adapter (codec + network → Policy), which this build does not have yet, so a valid
- * bundle is refused with a `BundleError` saying so.
+ * policy bundle directory served through agents' learned-policy adapter (imported
+ * lazily: TF.js loads only when a bundle is asked for).
+ *
+ * A bundle whose training metadata records `featureRanges` (feature name → `{min, max}`,
+ * see `GUARD_FEATURES`) is served behind a `GuardedPolicy` with the named heuristic
+ * `fallback` (default `static`); without recorded ranges only the safety bounds guard it.
  */
 import { existsSync, statSync } from 'node:fs';
 import { createPolicy } from '../policies/registry.js';
 import type { Policy } from '../policies/policy.js';
 import { BundleError } from '../sim-cluster/errors.js';
+import { GUARD_FEATURES, GuardedPolicy, type GuardOptions } from './guarded-policy.js';
+
+export interface PolicySourceOptions {
+  /** Seed of the heuristics' `policy` stream (default 0). */
+  readonly seed?: number;
+  /** Heuristic that takes over when a learned policy leaves its guard (default `static`). */
+  readonly fallback?: string;
+}
 
 /** The policy named by `spec` (a registry name or a bundle directory). */
-export async function loadServedPolicy(spec: string, seed = 0): Promise<Policy> {
-  if (existsSync(spec) && statSync(spec).isDirectory()) {
-    const { loadBundle } = await import('../agents/bundle.js');
-    const bundle = loadBundle(spec);
-    throw new BundleError(
-      `${spec}: bundle verified (format ${bundle.manifest.formatVersion}, network ${bundle.manifest.network.kind ?? 'unknown'}) but cannot be served yet: this build has no learned-policy adapter`,
-    );
-  }
+export async function loadServedPolicy(
+  spec: string,
+  options: PolicySourceOptions = {},
+): Promise<Policy> {
   const { policyRng } = await import('../policies/control-loop.js');
-  return createPolicy(spec, undefined, { rng: policyRng(seed) });
+  const heuristic = (name: string) =>
+    createPolicy(name, undefined, { rng: policyRng(options.seed ?? 0) });
+  if (!(existsSync(spec) && statSync(spec).isDirectory())) return heuristic(spec);
+  const { loadLearnedPolicy } = await import('../agents/learned-policy.js');
+  const { readBundleManifest } = await import('../agents/bundle.js');
+  const learned = loadLearnedPolicy(spec);
+  return new GuardedPolicy({
+    primary: learned,
+    fallback: heuristic(options.fallback ?? 'static'),
+    ranges: featureRanges(spec, readBundleManifest(spec).training.featureRanges),
+  });
+}
+
+/** Validates the feature ranges a bundle recorded (absent: none). */
+function featureRanges(dir: string, raw: unknown): GuardOptions['ranges'] {
+  if (raw === undefined) return {};
+  if (typeof raw !== 'object' || raw === null)
+    throw new BundleError(`${dir}: training.featureRanges must be a map, got ${String(raw)}`);
+  const ranges: Record<string, { min: number; max: number }> = {};
+  for (const [name, r] of Object.entries(raw)) {
+    const { min, max } = (r ?? {}) as { min?: unknown; max?: unknown };
+    if (!(GUARD_FEATURES as readonly string[]).includes(name)) continue;
+    if (typeof min !== 'number' || typeof max !== 'number' || !(min <= max))
+      throw new BundleError(`${dir}: training.featureRanges.${name} must be {min <= max}`);
+    ranges[name] = { min, max };
+  }
+  return ranges;
 }

@@ -13,6 +13,7 @@ interface ServeOptions {
   interval?: number;
   keys?: string;
   http?: number;
+  fallback?: string;
 }
 
 export function register(program: Command): void {
@@ -31,11 +32,17 @@ export function register(program: Command): void {
       "longest wait for a round's reports (default 1)",
       parsePositiveNumber('--interval'),
     )
+    .option(
+      '--fallback <name>',
+      'heuristic that takes over when a bundle leaves its guard (default static)',
+    )
     .option('--keys <dir>', 'CURVE: server.key, server.pub and the allowlist allowed/*.pub')
     .option('--http <port>', 'serve /healthz and /metrics on this port (127.0.0.1)', parsePort)
     .action(async (options: ServeOptions) => {
       const logger = pino({ level: process.env.GOVERNOR_LOG_LEVEL ?? 'info' });
-      const policy = await loadServedPolicy(options.policy);
+      const policy = await loadServedPolicy(options.policy, {
+        ...(options.fallback !== undefined ? { fallback: options.fallback } : {}),
+      });
       const daemon = await ControllerDaemon.start({
         policy,
         bind: options.bind,
