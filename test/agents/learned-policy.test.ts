@@ -7,46 +7,15 @@ import * as tf from '@tensorflow/tfjs';
 import { createActorCritic, disposeActorCritic } from '../../agents/actor-critic.js';
 import { saveBundle } from '../../agents/bundle.js';
 import { loadLearnedPolicy } from '../../agents/learned-policy.js';
-import { packedTenantLayout } from '../../agents/network-spec.js';
-import { ActionCodec } from '../../env/cluster/action-codec.js';
-import { ObservationCodec } from '../../env/cluster/observation-codec.js';
 import { simulateWithPolicy } from '../../policies/control-loop.js';
 import { BundleError } from '../../sim-cluster/errors.js';
 import { RngStream } from '../../sim-cluster/rng.js';
 import { resolveScenario } from '../../sim-cluster/scenario/load.js';
+import { untrainedClusterBundle } from '../fixtures/cluster-bundle.js';
 
 await tf.setBackend('cpu');
 
-/** A freshly initialised (untrained) per-tenant policy saved as a cluster bundle. */
-function clusterBundle(seed: number): string {
-  const observation = new ObservationCodec({ slotCount: 4 });
-  const action = new ActionCodec({ slotCount: 4 });
-  const { globalDim, slotCount, slotDim } = observation.layout;
-  const network = createActorCritic(
-    {
-      kind: 'tenant',
-      layout: packedTenantLayout(globalDim, slotCount, slotDim),
-      actionsPerTenant: action.knobsPerTenant,
-      hidden: 16,
-    },
-    new RngStream(seed, 'init'),
-  );
-  const dir = join(mkdtempSync(join(tmpdir(), 'governor-learned-')), 'bundle');
-  saveBundle(
-    dir,
-    network,
-    {
-      env: 'governor/Cluster-v0',
-      observation: observation.toJSON(),
-      action: action.toJSON(),
-      observationNormalization: null,
-      clipObservation: 10,
-    },
-    { algorithm: 'ppo' },
-  );
-  disposeActorCritic(network);
-  return dir;
-}
+const clusterBundle = (seed: number) => untrainedClusterBundle(seed);
 
 test('a cluster bundle runs as a policy and controls a simulation', () => {
   const policy = loadLearnedPolicy(clusterBundle(1));
