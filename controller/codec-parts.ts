@@ -134,24 +134,12 @@ export function readKnobs(
 ): AdmissionKnobs {
   const m = record(value, path, [...KNOB_KEYS, ...extra]);
   const out: { -readonly [K in keyof AdmissionKnobs]: AdmissionKnobs[K] } = {};
-  if (m.weight !== undefined) out.weight = bounded(m.weight, `${path}.weight`, 0, Infinity, true);
+  if (m.weight !== undefined) out.weight = positive(m.weight, `${path}.weight`);
   if (m.priority !== undefined) out.priority = finite(m.priority, `${path}.priority`);
   if (m.concurrencyLimit !== undefined)
-    out.concurrencyLimit = bounded(
-      m.concurrencyLimit,
-      `${path}.concurrencyLimit`,
-      0,
-      Infinity,
-      true,
-    );
+    out.concurrencyLimit = positive(m.concurrencyLimit, `${path}.concurrencyLimit`);
   if (m.queueDelayThreshold !== undefined)
-    out.queueDelayThreshold = bounded(
-      m.queueDelayThreshold,
-      `${path}.queueDelayThreshold`,
-      0,
-      Infinity,
-      true,
-    );
+    out.queueDelayThreshold = positive(m.queueDelayThreshold, `${path}.queueDelayThreshold`);
   if (m.admitProbability !== undefined)
     out.admitProbability = bounded(m.admitProbability, `${path}.admitProbability`, 0, 1);
   return out;
@@ -198,25 +186,17 @@ export function readDecisionPart(value: unknown, path: string): DecisionPart {
   return part;
 }
 
+/** A number > 0 (Infinity allowed): weights, concurrency limits, delay thresholds. */
+function positive(value: unknown, path: string): number {
+  return bounded(value, path, 0, Infinity, true);
+}
 function readServiceDecision(value: unknown, path: string): ServiceDecision {
   const m = record(value, path, ['concurrencyLimit', 'queueDelayThreshold', 'tenants']);
   const out: { -readonly [K in keyof ServiceDecision]: ServiceDecision[K] } = {};
   if (m.concurrencyLimit !== undefined)
-    out.concurrencyLimit = bounded(
-      m.concurrencyLimit,
-      `${path}.concurrencyLimit`,
-      0,
-      Infinity,
-      true,
-    );
+    out.concurrencyLimit = positive(m.concurrencyLimit, `${path}.concurrencyLimit`);
   if (m.queueDelayThreshold !== undefined)
-    out.queueDelayThreshold = bounded(
-      m.queueDelayThreshold,
-      `${path}.queueDelayThreshold`,
-      0,
-      Infinity,
-      true,
-    );
+    out.queueDelayThreshold = positive(m.queueDelayThreshold, `${path}.queueDelayThreshold`);
   if (m.tenants !== undefined) {
     const tenants: Record<string, AdmissionKnobs> = {};
     for (const [tenant, v] of namedMap(m.tenants, `${path}.tenants`, LIMITS.tenants)) {
