@@ -75,7 +75,7 @@ const ENTRIES: readonly PolicyEntry[] = [
   ),
   entry(
     'dagor',
-    'DAGOR: queueing-time overload detection, priority admission cut (-5% / +1% of load)',
+    'DAGOR: queueing-time overload detection, priority levels (-5% / +1%), shed at the entry',
     DAGOR_DEFAULTS,
     (p) => new Dagor(p),
   ),

@@ -89,9 +89,37 @@ test('Breakwater keeps goodput near capacity under the overload where no control
   assert.ok(g > 0.9 * CAPACITY, `Breakwater goodput ${g}/s`);
 });
 
-test('DAGOR keeps a large part of capacity as goodput under the overload where no control collapses', () => {
-  const g = goodputPerSecond('dagor');
-  assert.ok(g > 0.5 * CAPACITY, `DAGOR goodput ${g}/s`);
+test('DAGOR sheds at the entry by business priority and keeps goodput near capacity at 2x overload', () => {
+  // gateway → logic → storage (8 workers × 10 ms: 800/s); gold (weight 2) offers 600/s,
+  // bronze 1000/s. The level propagated up from storage makes the entry shed bronze.
+  const s = scenario(
+    [
+      service('gateway', { workers: 64 }),
+      service('logic', { workers: 32 }),
+      service('storage', { workers: 8 }),
+    ],
+    call('gateway', constant(0.0005), {
+      steps: [[call('logic', exp(0.001), { steps: [[call('storage', exp(0.01))]] })]],
+    }),
+    [
+      tenant('gold', 600, 'get', { weight: 2, slo: { latency: 0.2, percentile: 99 } }),
+      tenant('bronze', 1000, 'get', { weight: 1, slo: { latency: 0.2, percentile: 99 } }),
+    ],
+    { duration: 60, warmup: 20 },
+  );
+  const goodput = (r: ReturnType<typeof run>) =>
+    (r.tenants.gold!.goodput + r.tenants.bronze!.goodput) / r.simulatedSeconds;
+  assert.ok(goodput(run(s, 'none')) < 0.05 * 800);
+  const r = run(s, 'dagor');
+  assert.ok(goodput(r) >= 0.88 * 800, `DAGOR goodput ${goodput(r)}/s of 800/s`);
+  // Business priority: gold keeps (nearly) all it offers; bronze takes the cut.
+  const gold = r.tenants.gold!.goodput / r.simulatedSeconds;
+  assert.ok(gold >= 0.97 * 600, `gold goodput ${gold}/s of 600/s offered`);
+  // Collaborative admission: turned away at the entry, none shed after using work.
+  for (const t of [r.tenants.gold!, r.tenants.bronze!]) {
+    const { shed, concurrency } = t.rejectedByReason;
+    assert.equal(shed + concurrency, 0);
+  }
 });
 
 test('AIMD converges two equally greedy tenants to equal shares of the capacity', () => {
