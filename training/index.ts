@@ -1,8 +1,15 @@
 /**
- * `governor/training`: training runs. Today a run trains PPO on any registered env and
- * writes metrics, checkpoints and a policy bundle (the `governor train` command); run
- * configs, domain randomisation over scenario families, resumption and export build on
- * this entry point.
+ * `governor/training`: training runs of cluster policies from a config (`governor train
+ * --config`), domain randomisation with a curriculum, the TensorBoard writer, export and
+ * inspection of policy bundles; and PPO on any registered env (`runTraining`).
  */
 export { runTraining, resolveConfig } from '../agents/io/train-run.js';
-export type { TrainRunOptions, TrainRunSummary } from '../agents/io/train-run.js';
+export type { TrainRunOptions, TrainRunSummary, TrainRunHooks } from '../agents/io/train-run.js';
+export * from './config.js';
+export * from './randomization.js';
+export * from './randomized-cluster-env.js';
+export * from './training-ranges.js';
+export * from './evaluate.js';
+export * from './tensorboard.js';
+export * from './cluster-run.js';
+export * from './inspect-bundle.js';

@@ -43,3 +43,11 @@ export function readFileIfExists(dir: string, name: string): Buffer | undefined 
   const path = join(dir, name);
   return existsSync(path) ? readFileSync(path) : undefined;
 }
+
+/** Writes one file atomically: a sibling temp file, then a rename onto `path`. */
+export function writeFileAtomically(path: string, contents: Uint8Array | string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  writeFileSync(temp, contents);
+  renameSync(temp, path);
+}

@@ -9,18 +9,22 @@
  *
  * This is an edge module: it reads the wall clock (for charts/SPS) and writes files.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SyncVectorEnv, make } from '../../env/index.js';
+import type { VectorEnv } from '../../env/index.js';
 import { InvalidArgumentError } from '../../sim-cluster/errors.js';
 import { selectBackend } from '../backend.js';
 import type { BackendName } from '../backend.js';
 import { saveBundle } from '../bundle.js';
-import { loadCheckpoint, saveCheckpoint } from '../checkpoint.js';
+import type { ActorCritic } from '../actor-critic.js';
+import { loadCheckpoint, readCheckpointManifest, saveCheckpoint } from '../checkpoint.js';
+import type { NetworkSpec } from '../network-spec.js';
 import { Ppo } from '../ppo.js';
 import type { Metric, PpoState } from '../ppo.js';
 import { CLEANRL_PPO, CLEANRL_PPO_CONTINUOUS, PPO_PRESETS } from '../ppo-config.js';
 import type { PpoConfig } from '../ppo-config.js';
+import { writeFileAtomically } from './directory-io.js';
 
 export interface TrainRunOptions {
   readonly envId: string;
@@ -30,6 +34,8 @@ export interface TrainRunOptions {
   readonly backend?: BackendName;
   /** A key of PPO_PRESETS; by default CleanRL's discrete or continuous defaults. */
   readonly preset?: string;
+  /** A complete PPO config: used as is (no preset, no overrides). */
+  readonly config?: PpoConfig;
   /** Overrides applied on top of the preset. */
   readonly overrides?: Partial<PpoConfig>;
   /** A checkpoint directory to resume from. */
@@ -38,6 +44,32 @@ export interface TrainRunOptions {
   readonly checkpointEvery?: number;
   /** Progress lines (stderr by default). */
   readonly log?: (line: string) => void;
+  /** What a caller adds to the run: its env, network, sinks, state and bundle. */
+  readonly hooks?: TrainRunHooks;
+}
+
+/** The state a checkpoint of a run holds: the trainer's, plus the hooks' own. */
+export interface RunCheckpointState extends PpoState {
+  readonly extra?: unknown;
+}
+
+/** Extension points of a run (training/ builds the cluster runs on them). */
+export interface TrainRunHooks {
+  /** Builds the vector env (same-step autoreset); `startStep` is a resumed run's step. */
+  readonly makeEnvs?: (config: PpoConfig, startStep: number) => Promise<VectorEnv>;
+  /** The network to train (default: an MLP with the config's hidden sizes). */
+  readonly network?: (envs: VectorEnv) => NetworkSpec;
+  /** Every metric, after it is written to metrics.jsonl. */
+  readonly onMetric?: (metric: Metric) => void;
+  /** After each iteration and its checkpoint, with a sink for more metrics; awaited. */
+  readonly onIteration?: (ppo: Ppo, emit: (metric: Metric) => void) => void | Promise<void>;
+  /** Extra state for checkpoints, and its restoration on resume. */
+  readonly saveState?: () => unknown;
+  readonly restoreState?: (extra: unknown) => void;
+  /** Writes the run's bundle (default: the generic one with the env id and observation statistics). */
+  readonly writeBundle?: (dir: string, network: ActorCritic, state: RunCheckpointState) => void;
+  /** Called once the run is over (the env is closed), also after a failure. */
+  readonly close?: () => void | Promise<void>;
 }
 
 export interface TrainRunSummary {
@@ -67,27 +99,56 @@ export function resolveConfig(envId: string, preset?: string): PpoConfig {
   return discrete ? CLEANRL_PPO : CLEANRL_PPO_CONTINUOUS;
 }
 
+/** The global step of the checkpoint in `dir`. */
+export function checkpointStep(dir: string): number {
+  return (readCheckpointManifest(dir).state as RunCheckpointState).globalStep;
+}
+
+/**
+ * Keeps the lines of `path` (metrics.jsonl) logged at or before `step`: a resumed run
+ * redoes the work after its checkpoint, so its metrics would otherwise appear twice.
+ */
+function truncateMetrics(path: string, step: number): void {
+  if (!existsSync(path)) return;
+  const kept = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '' && (JSON.parse(line) as Metric).step <= step);
+  writeFileAtomically(path, kept.map((l) => `${l}\n`).join(''));
+}
+
 /** Trains PPO as `options` say and writes metrics, a checkpoint and a bundle. */
 export async function runTraining(options: TrainRunOptions): Promise<TrainRunSummary> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const config = { ...resolveConfig(options.envId, options.preset), ...options.overrides };
+  const hooks = options.hooks ?? {};
+  const config = options.config ?? {
+    ...resolveConfig(options.envId, options.preset),
+    ...options.overrides,
+  };
   const backend = await selectBackend({
     log,
     ...(options.backend ? { force: options.backend } : {}),
   });
-  const envs = SyncVectorEnv.make(options.envId, config.numEnvs, { autoresetMode: 'same-step' });
-  const ppo = new Ppo(envs, config, options.seed);
-  if (options.resume !== undefined) {
-    ppo.setState(loadCheckpoint(options.resume, ppo.network, ppo.optimizer) as PpoState);
-  }
+  const startStep = options.resume === undefined ? 0 : checkpointStep(options.resume);
+  const envs = hooks.makeEnvs
+    ? await hooks.makeEnvs(config, startStep)
+    : SyncVectorEnv.make(options.envId, config.numEnvs, { autoresetMode: 'same-step' });
+  const ppo = new Ppo(envs, config, options.seed, hooks.network?.(envs));
+  const metricsPath = join(options.outDir, 'metrics.jsonl');
   mkdirSync(options.outDir, { recursive: true });
-  const metricsFd = openSync(join(options.outDir, 'metrics.jsonl'), options.resume ? 'a' : 'w');
+  if (options.resume !== undefined) {
+    const state = loadCheckpoint(options.resume, ppo.network, ppo.optimizer) as RunCheckpointState;
+    ppo.setState(state);
+    hooks.restoreState?.(state.extra);
+    truncateMetrics(metricsPath, state.globalStep);
+  }
+  const metricsFd = openSync(metricsPath, options.resume ? 'a' : 'w');
   const returns: number[] = [];
   let sps = NaN;
   const onMetric = (m: Metric) => {
     writeSync(metricsFd, `${JSON.stringify(m)}\n`);
     if (m.tag === 'charts/episodic_return') returns.push(m.value);
     if (m.tag === 'charts/SPS') sps = m.value;
+    hooks.onMetric?.(m);
   };
   const clock = () => performance.now() / 1000;
   const meanLast20 = () => {
@@ -95,12 +156,17 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
     return last.length === 0 ? NaN : last.reduce((a, b) => a + b, 0) / last.length;
   };
   const checkpointDir = join(options.outDir, 'checkpoint');
-  const onIteration = (p: Ppo) => {
+  const state = (): RunCheckpointState => ({
+    ...ppo.getState(),
+    ...(hooks.saveState ? { extra: hooks.saveState() } : {}),
+  });
+  const onIteration = async (p: Ppo) => {
     const every = options.checkpointEvery ?? 0;
     if (every > 0 && p.iteration % every === 0) {
-      saveCheckpoint(checkpointDir, p.network, p.optimizer, p.getState());
+      saveCheckpoint(checkpointDir, p.network, p.optimizer, state());
     }
-    if (p.iteration % 20 === 0) {
+    if (hooks.onIteration) await hooks.onIteration(p, onMetric);
+    else if (p.iteration % 20 === 0) {
       log(
         `step ${p.globalStep}  return(last 20) ${meanLast20().toFixed(1)}  SPS ${sps.toFixed(0)}`,
       );
@@ -111,8 +177,10 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
   } finally {
     closeSync(metricsFd);
     await envs.close();
+    await hooks.close?.();
   }
-  saveCheckpoint(checkpointDir, ppo.network, ppo.optimizer, ppo.getState());
+  const finalState = state();
+  saveCheckpoint(checkpointDir, ppo.network, ppo.optimizer, finalState);
   const summary: TrainRunSummary = {
     globalStep: ppo.globalStep,
     episodes: returns.length,
@@ -121,24 +189,28 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
     backend: backend.name,
     config,
   };
-  const state = ppo.getState();
-  const codec = {
-    env: options.envId,
-    observationNormalization: state.obsRms,
-    clipObservation: config.clipObservation,
-  };
-  saveBundle(join(options.outDir, 'bundle'), ppo.network, codec, {
-    algorithm: 'ppo',
-    env: options.envId,
-    seed: options.seed,
-    totalSteps: options.totalSteps,
-    globalStep: ppo.globalStep,
-    episodes: returns.length,
-    meanReturnLast20: summary.meanReturnLast20,
-    backend: backend.name,
-    config,
-    finishedAt: new Date().toISOString(),
-  });
+  const bundleDir = join(options.outDir, 'bundle');
+  if (hooks.writeBundle) {
+    hooks.writeBundle(bundleDir, ppo.network, finalState);
+  } else {
+    const codec = {
+      env: options.envId,
+      observationNormalization: finalState.obsRms,
+      clipObservation: config.clipObservation,
+    };
+    saveBundle(bundleDir, ppo.network, codec, {
+      algorithm: 'ppo',
+      env: options.envId,
+      seed: options.seed,
+      totalSteps: options.totalSteps,
+      globalStep: ppo.globalStep,
+      episodes: returns.length,
+      meanReturnLast20: summary.meanReturnLast20,
+      backend: backend.name,
+      config,
+      finishedAt: new Date().toISOString(),
+    });
+  }
   ppo.dispose();
   return summary;
 }

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { register as registerEval } from './eval.js';
+import { register as registerExport } from './export.js';
+import { register as registerInspect } from './inspect.js';
 import { register as registerKeys } from './keys.js';
 import { register as registerPolicies } from './policies.js';
 import { register as registerServe } from './serve.js';
@@ -11,6 +13,8 @@ export function registerCommands(program: Command): void {
   registerSim(program);
   registerPolicies(program);
   registerTrain(program);
+  registerExport(program);
+  registerInspect(program);
   registerEval(program);
   registerServe(program);
   registerKeys(program);

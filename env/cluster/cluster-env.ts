@@ -150,6 +150,11 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
     };
   }
 
+  /** The Signals of the window last observed (null before the first reset): read-only. */
+  get lastSignals(): Signals | null {
+    return this.signals;
+  }
+
   reset(args: ResetArgs = {}): ResetResult<Float32Array, ClusterInfo> {
     if (args.seed !== undefined) this.episodes = new RngStream(args.seed, 'cluster-env/episodes');
     const simSeed = this.episodes.nextInt(2 ** 31);

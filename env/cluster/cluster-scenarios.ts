@@ -28,14 +28,14 @@ export interface ClusterScenariosOptions {
 }
 
 /** A scenario source read once: its members by family seed. */
-interface ParsedSource {
+export interface ParsedSource {
   readonly isFamily: boolean;
   readonly defaultFamilySeed: number;
   readonly member: (familySeed: number) => Scenario;
 }
 
 /** Reads a scenario file or bundled scenario once (YAML parsing dominates loading). */
-function parseSource(nameOrPath: string): ParsedSource {
+export function parseSource(nameOrPath: string): ParsedSource {
   let path: string;
   let source: string;
   if (existsSync(nameOrPath) && statSync(nameOrPath).isFile()) {

@@ -1,0 +1,62 @@
+/**
+ * `governor inspect BUNDLE`: what a policy bundle holds (network, codecs, knobs, tenant
+ * slots, training config and steps, feature ranges, file hashes), after verifying it;
+ * exit 2 with the reason when it is corrupt.
+ */
+import type { Command } from 'commander';
+import type { NetworkSpec } from '../../agents/network-spec.js';
+import { ObservationCodec } from '../../env/cluster/observation-codec.js';
+import { inspectBundle } from '../../training/inspect-bundle.js';
+
+export function register(program: Command): void {
+  program
+    .command('inspect')
+    .description('verify a policy bundle and print what it holds')
+    .argument('<bundle>', 'policy bundle directory')
+    .option('--json', 'print the report as JSON')
+    .action((dir: string, flags: { json?: boolean }) => {
+      const r = inspectBundle(dir);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+        return;
+      }
+      const m = r.manifest;
+      const t = m.training as Record<string, unknown>;
+      const config = t.config as { ppo?: object; stages?: unknown[]; cluster?: object } | undefined;
+      const lines = [
+        `bundle ${dir}: OK (format ${m.format} v${m.formatVersion}, governor ${m.governorVersion}, tfjs ${m.tfjsVersion})`,
+        `network: ${describeNetwork(m.network)}, ${r.parameterCount} parameters in ${r.parameters.length} tensors`,
+      ];
+      for (const p of r.parameters) lines.push(`  ${p.name} [${p.shape.join(', ')}]`);
+      if (r.codec?.observation && r.codec.action) {
+        const o = r.codec.observation;
+        const size = new ObservationCodec(o).size;
+        lines.push(
+          `codecs: observation of ${size} values (offered-rate EMA α ${o.offeredRateAlpha}), action of ${r.codec.action.slotCount * r.codec.action.knobs.length} values`,
+          `knobs: ${r.codec.action.knobs.join(', ')}`,
+          `max tenants: ${o.slotCount}`,
+          `admission services: ${r.codec.action.admissionServices.join(', ') || '(every service)'}`,
+          `observation normalisation: ${r.codec.observationNormalization ? `running mean/std over ${Math.round(r.codec.observationNormalization.count)} observations` : 'none'}`,
+        );
+      } else {
+        lines.push('codecs: none (not a cluster policy)');
+      }
+      lines.push(
+        `training: ${t.algorithm ?? '?'} on ${t.env ?? '?'}, ${t.globalStep ?? '?'} steps of ${t.totalSteps ?? '?'}, seed ${t.seed ?? '?'}`,
+      );
+      if (config)
+        lines.push(
+          `training config: ${config.stages?.length ?? 1} curriculum stage(s); env ${JSON.stringify(config.cluster)}; ppo ${JSON.stringify(config.ppo)}`,
+        );
+      lines.push(`feature ranges: ${r.featureRangeCount}`);
+      lines.push('files (sha256):');
+      for (const [name, hash] of Object.entries(m.files)) lines.push(`  ${name}  ${hash}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}
+
+function describeNetwork(spec: NetworkSpec): string {
+  if (spec.kind === 'tenant')
+    return `per-tenant (${spec.layout.slotCount} slots × ${spec.layout.slotDim} features + ${spec.layout.globalDim} global, hidden ${spec.hidden}, ${spec.actionsPerTenant} actions per tenant)`;
+  return `MLP ${spec.observationDim} → [${spec.hidden.join(', ')}] → ${spec.action.kind === 'discrete' ? `${spec.action.n} classes` : `${spec.action.dim} dims`}`;
+}
