@@ -94,6 +94,14 @@ export class Simulation {
   private windowIndex = 0;
   private finished = false;
   private readonly onWindow: SimulationOptions['onWindow'];
+  /**
+   * Whether anyone reads the per-window telemetry (an `onWindow` listener). Without one,
+   * the per-hop window counters and the window latency histograms are not kept: nothing
+   * would read them, and they cost a noticeable share of every hop.
+   */
+  private readonly observed: boolean;
+  /** Each tenant's SLO latency (seconds), by tenant index. */
+  private readonly sloLatency: Float64Array;
   private readonly tenantCount: number;
   private readonly balancer: LoadBalancer;
   private readonly arrivals: (ArrivalProcess | null)[];
@@ -135,6 +143,7 @@ export class Simulation {
     this.endSeconds = this.warmupSeconds + this.durationSeconds;
     this.controlIntervalSeconds = scenario.controlInterval;
     this.onWindow = options.onWindow;
+    this.observed = options.onWindow !== undefined;
     const streams = new RngStreams(this.seed);
     this.rngArrivals = streams.get('arrivals');
     this.rngMix = streams.get('request-mix');
@@ -146,6 +155,7 @@ export class Simulation {
 
     const tenants = model.tenants;
     this.tenantCount = tenants.length;
+    this.sloLatency = Float64Array.from(tenants, (t) => t.spec.slo.latency);
     this.enforcement = new EnforcementState(
       tenants.map((t) => t.spec.name),
       model.services.map((s) => s.name),
@@ -444,16 +454,18 @@ export class Simulation {
 
   /** EDF's deadline of a hop: its request's arrival at the ingress + its tenant's SLO. */
   private deadlineOf(f: Frame): number {
-    return f.request.arrivalSeconds + this.model.tenants[f.tenant]!.spec.slo.latency;
+    return f.request.arrivalSeconds + this.sloLatency[f.tenant]!;
   }
 
   private takeWorker(f: Frame, replica: Replica): void {
     f.worker = replica.claimWorker();
     f.holdsWorker = true;
     const wait = this.events.now - f.enqueuedSeconds;
-    const i = replica.service * this.tenantCount + f.tenant;
-    this.windowWaitSeconds[i]! += wait;
-    this.windowWaits[i]!++;
+    if (this.observed) {
+      const i = replica.service * this.tenantCount + f.tenant;
+      this.windowWaitSeconds[i]! += wait;
+      this.windowWaits[i]!++;
+    }
     if (f.measured) {
       const stats = this.serviceStats[replica.service]!;
       stats.waitSeconds += wait;
@@ -497,7 +509,7 @@ export class Simulation {
     const work = workSeconds * this.slowdown[replica.service]!;
     f.inPost = post;
     f.state = post ? FrameState.PostWorking : FrameState.Working;
-    this.windowCpuSeconds[replica.service * this.tenantCount + f.tenant]! += work;
+    if (this.observed) this.windowCpuSeconds[replica.service * this.tenantCount + f.tenant]! += work;
     replica.touch(now);
     if (!replica.sharing) {
       replica.computing++;
@@ -587,7 +599,7 @@ export class Simulation {
     if (f.holdsWorker) this.releaseWorker(f, replica);
     this.leaveReplica(f, replica);
     if (outcome === OK) {
-      this.windowHops[s * this.tenantCount + f.tenant]!++;
+      if (this.observed) this.windowHops[s * this.tenantCount + f.tenant]!++;
       if (f.measured) this.serviceStats[s]!.hopsCompleted++;
     }
     const delay = this.networkDelay(s);
@@ -705,9 +717,9 @@ export class Simulation {
     if (request.measured) this.measuredInFlight--;
     if (outcome === OK) {
       const latency = this.events.now - request.arrivalSeconds;
-      const good = latency <= this.model.tenants[t]!.spec.slo.latency;
+      const good = latency <= this.sloLatency[t]!;
       window.completed[t]!++;
-      window.latency[t]!.record(latency);
+      if (this.observed) window.latency[t]!.record(latency);
       if (good) window.goodput[t]!++;
       if (request.measured) {
         stats.completed++;

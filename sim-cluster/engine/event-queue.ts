@@ -1,23 +1,26 @@
 import { SimulationError } from '../errors.js';
 
 /**
- * The simulator's future-event list: a binary min-heap ordered by (time, sequence).
+ * The simulator's future-event list: a 4-ary min-heap ordered by (time, sequence).
  *
  * Following SimPy's kernel, an event is pushed with a strictly increasing insertion
  * counter, so events at equal times pop in the order they were scheduled and every run
- * is deterministic. An event is three integers (`kind`, `a`, `b`) interpreted by the
- * simulation's dispatcher; it carries no closure, so scheduling allocates nothing.
+ * is deterministic: (time, sequence) is a strict total order, so the pop order does not
+ * depend on the heap's shape. An event is three integers (`kind`, `a`, `b`) interpreted
+ * by the simulation's dispatcher; it carries no closure, so scheduling allocates nothing.
  *
  * Why typed arrays: the hot loop of a run pushes and pops tens of millions of events.
- * Parallel typed arrays keep the heap in a few contiguous buffers, free of per-event
- * garbage; they grow by doubling and never shrink.
+ * Slot i of the heap is `keys[2i]` (time), `keys[2i + 1]` (sequence) and `data[4i …
+ * 4i + 2]` (kind, a, b): two contiguous buffers, free of per-event garbage, that grow by
+ * doubling and never shrink. Four children per node halve the depth of a binary heap, and
+ * a node's children share a cache line or two.
  */
 export class EventQueue {
-  private times: Float64Array;
-  private seqs: Float64Array;
-  private kinds: Int32Array;
-  private as: Int32Array;
-  private bs: Int32Array;
+  /** [time, sequence] per slot. */
+  private keys: Float64Array;
+  /** [kind, a, b, unused] per slot. */
+  private data: Int32Array;
+  private capacity: number;
   private count = 0;
   private nextSeq = 0;
   private nowSeconds = 0;
@@ -28,11 +31,9 @@ export class EventQueue {
   b = 0;
 
   constructor(initialCapacity = 1024) {
-    this.times = new Float64Array(initialCapacity);
-    this.seqs = new Float64Array(initialCapacity);
-    this.kinds = new Int32Array(initialCapacity);
-    this.as = new Int32Array(initialCapacity);
-    this.bs = new Int32Array(initialCapacity);
+    this.capacity = Math.max(1, initialCapacity);
+    this.keys = new Float64Array(2 * this.capacity);
+    this.data = new Int32Array(4 * this.capacity);
   }
 
   /** Simulated time of the event most recently popped (seconds). Never decreases. */
@@ -52,7 +53,7 @@ export class EventQueue {
 
   /** Time of the next event, or `Infinity` when none is pending. */
   peekTime(): number {
-    return this.count > 0 ? this.times[0]! : Infinity;
+    return this.count > 0 ? this.keys[0]! : Infinity;
   }
 
   /**
@@ -65,24 +66,28 @@ export class EventQueue {
         `cannot schedule event kind ${kind} at t=${timeSeconds}: it is before now (t=${this.nowSeconds})`,
       );
     }
-    if (this.count === this.times.length) this.grow();
+    if (this.count === this.capacity) this.grow();
     const seq = this.nextSeq++;
-    // Sift up: move the hole from the end towards the root.
+    const keys = this.keys;
+    const data = this.data;
+    // Sift up: move the hole from the end towards the root. A new event has the largest
+    // sequence, so it goes above a parent only if strictly earlier.
     let i = this.count++;
-    const times = this.times;
-    const seqs = this.seqs;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const pt = times[parent]!;
-      if (pt < timeSeconds || (pt === timeSeconds && seqs[parent]! < seq)) break;
-      this.move(parent, i);
+      const parent = (i - 1) >> 2;
+      if (!(timeSeconds < keys[2 * parent]!)) break;
+      keys[2 * i] = keys[2 * parent]!;
+      keys[2 * i + 1] = keys[2 * parent + 1]!;
+      data[4 * i] = data[4 * parent]!;
+      data[4 * i + 1] = data[4 * parent + 1]!;
+      data[4 * i + 2] = data[4 * parent + 2]!;
       i = parent;
     }
-    times[i] = timeSeconds;
-    seqs[i] = seq;
-    this.kinds[i] = kind;
-    this.as[i] = a;
-    this.bs[i] = b;
+    keys[2 * i] = timeSeconds;
+    keys[2 * i + 1] = seq;
+    data[4 * i] = kind;
+    data[4 * i + 1] = a;
+    data[4 * i + 2] = b;
   }
 
   /**
@@ -91,64 +96,57 @@ export class EventQueue {
    */
   pop(): boolean {
     if (this.count === 0) return false;
-    const times = this.times;
-    const seqs = this.seqs;
-    this.nowSeconds = times[0]!;
-    this.kind = this.kinds[0]!;
-    this.a = this.as[0]!;
-    this.b = this.bs[0]!;
+    const keys = this.keys;
+    const data = this.data;
+    this.nowSeconds = keys[0]!;
+    this.kind = data[0]!;
+    this.a = data[1]!;
+    this.b = data[2]!;
     const last = --this.count;
     if (last === 0) return true;
-    const t = times[last]!;
-    const s = seqs[last]!;
-    const k = this.kinds[last]!;
-    const a = this.as[last]!;
-    const b = this.bs[last]!;
+    const t = keys[2 * last]!;
+    const s = keys[2 * last + 1]!;
     // Sift down: move the hole from the root towards the leaves.
     let i = 0;
     for (;;) {
-      let child = 2 * i + 1;
-      if (child >= last) break;
-      const right = child + 1;
-      if (
-        right < last &&
-        (times[right]! < times[child]! ||
-          (times[right] === times[child] && seqs[right]! < seqs[child]!))
-      ) {
-        child = right;
+      const first = 4 * i + 1;
+      if (first >= last) break;
+      // The earliest of up to four children.
+      let child = first;
+      let ct = keys[2 * first]!;
+      let cs = keys[2 * first + 1]!;
+      const end = first + 4 < last ? first + 4 : last;
+      for (let c = first + 1; c < end; c++) {
+        const xt = keys[2 * c]!;
+        if (xt < ct || (xt === ct && keys[2 * c + 1]! < cs)) {
+          child = c;
+          ct = xt;
+          cs = keys[2 * c + 1]!;
+        }
       }
-      const ct = times[child]!;
-      if (t < ct || (t === ct && s < seqs[child]!)) break;
-      this.move(child, i);
+      if (t < ct || (t === ct && s < cs)) break;
+      keys[2 * i] = ct;
+      keys[2 * i + 1] = cs;
+      data[4 * i] = data[4 * child]!;
+      data[4 * i + 1] = data[4 * child + 1]!;
+      data[4 * i + 2] = data[4 * child + 2]!;
       i = child;
     }
-    times[i] = t;
-    seqs[i] = s;
-    this.kinds[i] = k;
-    this.as[i] = a;
-    this.bs[i] = b;
+    keys[2 * i] = t;
+    keys[2 * i + 1] = s;
+    data[4 * i] = data[4 * last]!;
+    data[4 * i + 1] = data[4 * last + 1]!;
+    data[4 * i + 2] = data[4 * last + 2]!;
     return true;
   }
 
-  private move(from: number, to: number): void {
-    this.times[to] = this.times[from]!;
-    this.seqs[to] = this.seqs[from]!;
-    this.kinds[to] = this.kinds[from]!;
-    this.as[to] = this.as[from]!;
-    this.bs[to] = this.bs[from]!;
-  }
-
   private grow(): void {
-    const n = this.times.length * 2;
-    const grown = <T extends Float64Array | Int32Array>(old: T, make: (n: number) => T): T => {
-      const next = make(n);
-      next.set(old);
-      return next;
-    };
-    this.times = grown(this.times, (n) => new Float64Array(n));
-    this.seqs = grown(this.seqs, (n) => new Float64Array(n));
-    this.kinds = grown(this.kinds, (n) => new Int32Array(n));
-    this.as = grown(this.as, (n) => new Int32Array(n));
-    this.bs = grown(this.bs, (n) => new Int32Array(n));
+    this.capacity *= 2;
+    const keys = new Float64Array(2 * this.capacity);
+    keys.set(this.keys);
+    const data = new Int32Array(4 * this.capacity);
+    data.set(this.data);
+    this.keys = keys;
+    this.data = data;
   }
 }

@@ -23,6 +23,34 @@ test('events pop in time order, and equal times pop in insertion order', () => {
   );
 });
 
+test('interleaved pushes and pops match a sorted-list model, payload included', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 6 })), { maxLength: 600 }),
+      (ops) => {
+        const q = new EventQueue(1);
+        const model: { t: number; seq: number }[] = [];
+        let seq = 0;
+        for (const [isPush, delay] of ops) {
+          if (isPush) {
+            // Coarse times make ties common; the payload identifies the event.
+            const t = q.now + delay;
+            q.push(t, seq % 13, seq, -seq - 1);
+            model.push({ t, seq: seq++ });
+            continue;
+          }
+          model.sort((x, y) => x.t - y.t || x.seq - y.seq);
+          const e = model.shift();
+          assert.equal(q.pop(), e !== undefined);
+          if (e === undefined) continue;
+          assert.deepEqual([q.now, q.kind, q.a, q.b], [e.t, e.seq % 13, e.seq, -e.seq - 1]);
+        }
+        assert.equal(q.size, model.length);
+      },
+    ),
+  );
+});
+
 test('time never goes back while events are interleaved with pops', () => {
   fc.assert(
     fc.property(
