@@ -509,7 +509,8 @@ export class Simulation {
     const work = workSeconds * this.slowdown[replica.service]!;
     f.inPost = post;
     f.state = post ? FrameState.PostWorking : FrameState.Working;
-    if (this.observed) this.windowCpuSeconds[replica.service * this.tenantCount + f.tenant]! += work;
+    if (this.observed)
+      this.windowCpuSeconds[replica.service * this.tenantCount + f.tenant]! += work;
     replica.touch(now);
     if (!replica.sharing) {
       replica.computing++;
