@@ -20,61 +20,143 @@ import type { ReportMessage, ServiceReport } from './protocol.js';
 
 /** The window's reports, in instance registration order. */
 export function aggregateSignals(window: number, reports: readonly ReportMessage[]): Signals {
-  const first = reports[0];
-  const tenants = mergeTenants(reports.flatMap((r) => r.tenants));
+  const tenants = mergeTenants(reports);
   const services = groupBy(
     reports.flatMap((r) => (r.service === null ? [] : [r.service])),
     (s) => s.name,
   ).map((group) => mergeService(group, tenants));
+  let startSeconds = Infinity;
+  let endSeconds = -Infinity;
+  let decisionEpoch = -Infinity;
+  let measured = false;
+  for (const r of reports) {
+    startSeconds = Math.min(startSeconds, r.startSeconds);
+    endSeconds = Math.max(endSeconds, r.endSeconds);
+    decisionEpoch = Math.max(decisionEpoch, r.decisionEpoch);
+    measured ||= r.measured;
+  }
+  const none = reports.length === 0;
   return {
     window,
-    startSeconds: first === undefined ? 0 : Math.min(...reports.map((r) => r.startSeconds)),
-    endSeconds: first === undefined ? 0 : Math.max(...reports.map((r) => r.endSeconds)),
-    measured: reports.some((r) => r.measured),
-    decisionEpoch: first === undefined ? -1 : Math.max(...reports.map((r) => r.decisionEpoch)),
+    startSeconds: none ? 0 : startSeconds,
+    endSeconds: none ? 0 : endSeconds,
+    measured,
+    decisionEpoch: none ? -1 : decisionEpoch,
     tenants,
     services,
   };
 }
 
-function mergeTenants(all: readonly TenantSignals[]): TenantSignals[] {
-  return groupBy(all, (t) => t.name).map((group) => {
-    const head = group[0]!;
-    if (group.length === 1) return head;
-    const sum = (f: (t: TenantSignals) => number) => group.reduce((a, t) => a + f(t), 0);
+/**
+ * Every tenant of every report merged by name, in order of first appearance. One pass
+ * with running sums: a round aggregates 1,000 reports.
+ */
+function mergeTenants(reports: readonly ReportMessage[]): TenantSignals[] {
+  const sums = new Map<string, TenantSum>();
+  for (const r of reports) {
+    for (const t of r.tenants) {
+      const sum = sums.get(t.name);
+      if (sum === undefined) sums.set(t.name, new TenantSum(t));
+      else sum.add(t);
+    }
+  }
+  return Array.from(sums.values(), (s) => s.result());
+}
+
+/** Running sums of one tenant's signals across instances, added in report order. */
+class TenantSum {
+  private n = 0;
+  private offered = 0;
+  private admitted = 0;
+  private rejected = 0;
+  private completed = 0;
+  private failed = 0;
+  private timedOut = 0;
+  private retries = 0;
+  private goodput = 0;
+  private entitlement = 0;
+  private readonly byReason = new Float64Array(REJECT_REASONS.length);
+  private readonly latency = new LatencySum();
+
+  constructor(private readonly head: TenantSignals) {
+    this.add(head);
+  }
+
+  add(t: TenantSignals): void {
+    this.n++;
+    this.offered += t.offered;
+    this.admitted += t.admitted;
+    this.rejected += t.rejected;
+    this.completed += t.completed;
+    this.failed += t.failed;
+    this.timedOut += t.timedOut;
+    this.retries += t.retries;
+    this.goodput += t.goodput;
+    this.entitlement += t.entitlement;
+    for (let i = 0; i < REJECT_REASONS.length; i++)
+      this.byReason[i]! += t.rejectedByReason[REJECT_REASONS[i]!];
+    this.latency.add(t.latency);
+  }
+
+  /** The merged signals; a tenant seen by one instance passes through unchanged. */
+  result(): TenantSignals {
+    if (this.n === 1) return this.head;
+    const rejectedByReason: Record<string, number> = {};
+    REJECT_REASONS.forEach((r, i) => (rejectedByReason[r] = this.byReason[i]!));
     return {
-      ...head,
-      offered: sum((t) => t.offered),
-      admitted: sum((t) => t.admitted),
-      rejected: sum((t) => t.rejected),
-      rejectedByReason: Object.fromEntries(
-        REJECT_REASONS.map((r) => [r, sum((t) => t.rejectedByReason[r])]),
-      ) as TenantSignals['rejectedByReason'],
-      completed: sum((t) => t.completed),
-      failed: sum((t) => t.failed),
-      timedOut: sum((t) => t.timedOut),
-      retries: sum((t) => t.retries),
-      goodput: sum((t) => t.goodput),
-      entitlement: sum((t) => t.entitlement),
-      latency: mergeLatency(group.map((t) => t.latency)),
+      ...this.head,
+      offered: this.offered,
+      admitted: this.admitted,
+      rejected: this.rejected,
+      rejectedByReason: rejectedByReason as TenantSignals['rejectedByReason'],
+      completed: this.completed,
+      failed: this.failed,
+      timedOut: this.timedOut,
+      retries: this.retries,
+      goodput: this.goodput,
+      entitlement: this.entitlement,
+      latency: this.latency.result(),
     };
-  });
+  }
+}
+
+/** Count-weighted sums of latency statistics. */
+class LatencySum {
+  private count = 0;
+  private mean = 0;
+  private p50 = 0;
+  private p90 = 0;
+  private p99 = 0;
+  private max = 0;
+
+  add(l: LatencySignals): void {
+    this.count += l.count;
+    this.mean += l.mean * l.count;
+    this.p50 += l.p50 * l.count;
+    this.p90 += l.p90 * l.count;
+    this.p99 += l.p99 * l.count;
+    this.max = Math.max(this.max, l.max);
+  }
+
+  result(): LatencySignals {
+    const c = this.count;
+    return {
+      count: c,
+      mean: c === 0 ? 0 : this.mean / c,
+      p50: c === 0 ? 0 : this.p50 / c,
+      p90: c === 0 ? 0 : this.p90 / c,
+      p99: c === 0 ? 0 : this.p99 / c,
+      max: this.max,
+    };
+  }
 }
 
 /** Count-weighted latency statistics of several instances (percentiles approximate). */
 export function mergeLatency(parts: readonly LatencySignals[]): LatencySignals {
   if (parts.length === 1) return parts[0]!;
-  const count = parts.reduce((a, l) => a + l.count, 0);
-  const avg = (f: (l: LatencySignals) => number) =>
-    count === 0 ? 0 : parts.reduce((a, l) => a + f(l) * l.count, 0) / count;
-  return {
-    count,
-    mean: avg((l) => l.mean),
-    p50: avg((l) => l.p50),
-    p90: avg((l) => l.p90),
-    p99: avg((l) => l.p99),
-    max: parts.reduce((a, l) => Math.max(a, l.max), 0),
-  };
+  const sum = new LatencySum();
+  for (const l of parts) sum.add(l);
+  return sum.result();
 }
 
 const ZERO_TENANT: ServiceTenantSignals = {

@@ -14,6 +14,8 @@ import {
   LIMITS,
   MAX_MESSAGE_BYTES,
   PROTOCOL_VERSION,
+  type DecisionMessage,
+  type DecisionPart,
   type ErrorCode,
   type Message,
   type ServiceReport,
@@ -51,6 +53,38 @@ export function encodeMessage(message: Message): Uint8Array {
     body.service = message.service === null ? null : serviceToWire(message.service);
   }
   return ENCODER.encode(body);
+}
+
+/** The MessagePack string `part`: the last key of a decision message. */
+const PART_KEY = ENCODER.encode('part');
+
+/**
+ * Encodes a round's decision messages, which differ only in `part`: the shared fields
+ * are encoded once and each message is that prefix plus its part. The bytes equal
+ * `encodeMessage({ type: 'decision', ...shared, part })`.
+ */
+export function decisionEncoder(
+  shared: Omit<DecisionMessage, 'type' | 'part'>,
+): (part: DecisionPart) => Buffer {
+  const head = ENCODER.encode({
+    v: PROTOCOL_VERSION,
+    type: 'decision',
+    session: shared.session,
+    epoch: shared.epoch,
+    window: shared.window,
+    leaseSeconds: shared.leaseSeconds,
+  });
+  // A fixmap of 6 entries (0x86); with `part` it holds 7.
+  if (head[0] !== 0x86) throw new Error(`decision header must be a fixmap of 6, got ${head[0]}`);
+  head[0] = 0x87;
+  return (part) => {
+    const body = ENCODER.encodeSharedRef(part);
+    const out = Buffer.allocUnsafe(head.length + PART_KEY.length + body.length);
+    out.set(head, 0);
+    out.set(PART_KEY, head.length);
+    out.set(body, head.length + PART_KEY.length);
+    return out;
+  };
 }
 
 /** Decodes and validates one body frame; never throws. */

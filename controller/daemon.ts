@@ -14,11 +14,10 @@ import * as zmq from 'zeromq';
 import type { Decision } from '../sim-cluster/enforcement.js';
 import type { Policy } from '../policies/policy.js';
 import { aggregateSignals } from './aggregate.js';
-import { decodeMessage, encodeMessage } from './codec.js';
+import { decisionEncoder, decodeMessage, encodeMessage } from './codec.js';
 import type { ServerKeys } from './keys.js';
 import { GuardedPolicy } from './guarded-policy.js';
 import { ControllerMetrics } from './metrics.js';
-import { Outbox } from './outbox.js';
 import {
   MAX_MESSAGE_BYTES,
   type ClientMessage,
@@ -26,7 +25,7 @@ import {
   type ErrorCode,
 } from './protocol.js';
 import { RoundBook } from './round-book.js';
-import { splitDecision } from './split.js';
+import { splitDecision, splitDecisionFor } from './split.js';
 import { startZapHandler, type ZapHandler } from './zap.js';
 
 export interface DaemonOptions {
@@ -44,7 +43,24 @@ export interface DaemonOptions {
   readonly logger?: Logger;
   /** Seconds on a monotone clock (default `performance.now() / 1000`). */
   readonly clock?: () => number;
+  /** Called after each decided round (benchmarks, tests). */
+  readonly onRound?: (round: RoundStats) => void;
 }
+
+/** One decided round. */
+export interface RoundStats {
+  readonly window: number;
+  readonly epoch: number;
+  readonly trigger: RoundTrigger;
+  /** Reports aggregated (accepted for the window). */
+  readonly reports: number;
+  /** Decisions handed to ZeroMQ (one per live instance). */
+  readonly decisions: number;
+  /** From the round's first accepted report to its last decision handed to ZeroMQ. */
+  readonly seconds: number;
+}
+
+export type RoundTrigger = 'complete' | 'deadline' | 'superseded';
 
 interface Current {
   readonly decision: Decision;
@@ -55,12 +71,11 @@ interface Current {
 export class ControllerDaemon {
   readonly metrics = new ControllerMetrics();
   readonly session = randomBytes(8).toString('hex');
-  /** Totals for tests and /healthz. */
-  readonly totals = { received: 0, rejected: 0, decisions: 0 };
+  /** Totals for tests and /healthz (`unsent`: messages ZeroMQ refused to queue). */
+  readonly totals = { received: 0, rejected: 0, decisions: 0, unsent: 0 };
   endpoint = '';
   private readonly context = new zmq.Context();
   private readonly router: zmq.Router;
-  private readonly outbox: Outbox;
   private readonly book = new RoundBook();
   private readonly log: Logger;
   private readonly clock: () => number;
@@ -89,8 +104,11 @@ export class ControllerDaemon {
       maxMessageSize: 4 * MAX_MESSAGE_BYTES,
       sendHighWaterMark: 100_000,
       receiveHighWaterMark: 100_000,
+      // A ROUTER never blocks (without `mandatory` it drops for a peer over its high-water
+      // mark), so every send completes at once: a round's sends run in one synchronous loop
+      // instead of awaiting each one.
+      sendTimeout: 0,
     });
-    this.outbox = new Outbox(this.router);
     const policy = options.policy;
     if (policy instanceof GuardedPolicy) {
       policy.onSwitch = (mode, reason) => {
@@ -153,7 +171,6 @@ export class ControllerDaemon {
     if (this.deadline !== null) clearTimeout(this.deadline);
     this.sweepTimer = null;
     this.deadline = null;
-    this.outbox.close();
     if (!this.router.closed) this.router.close();
     this.zap?.close();
     this.zap = null;
@@ -203,7 +220,7 @@ export class ControllerDaemon {
   private dispatch(id: Buffer, key: string, m: ClientMessage): void {
     switch (m.type) {
       case 'register':
-        return this.onRegister(id, key, m.instance, m.role, m.service);
+        return this.onRegister(id, m.instance, m.role, m.service);
       case 'report':
         return this.onReport(key, m);
       case 'heartbeat': {
@@ -227,12 +244,11 @@ export class ControllerDaemon {
 
   private onRegister(
     id: Buffer,
-    key: string,
     instance: string,
     role: 'ingress' | 'service',
     service: string,
   ): void {
-    const inst = this.book.register(key, instance, role, service, this.clock());
+    const inst = this.book.register(id, instance, role, service, this.clock());
     this.metrics.instances.set(this.book.size);
     this.log.info({ instance, role, service }, 'instance registered');
     this.send(id, {
@@ -250,9 +266,10 @@ export class ControllerDaemon {
     const c = this.current;
     const lease = c === null ? 0 : c.expiresAtSeconds - this.clock();
     if (c === null || lease <= 0) return;
-    const part = splitDecision(c.decision, this.book.demands()).get(key);
-    if (part === undefined) return;
-    this.send(Buffer.from(key, 'hex'), {
+    const inst = this.book.get(key);
+    const part = splitDecisionFor(c.decision, this.book.demands(), key);
+    if (inst === undefined || part === undefined) return;
+    this.send(inst.address, {
       type: 'decision',
       session: this.session,
       epoch: c.decision.epoch,
@@ -289,12 +306,26 @@ export class ControllerDaemon {
   }
 
   private send(id: Buffer, message: ControllerMessage): void {
-    this.outbox.push([id, encodeMessage(message)]);
+    this.post(id, encodeMessage(message));
   }
+
+  /** Queues one message in ZeroMQ without waiting (see `sendTimeout`); failures are counted. */
+  private post(id: Buffer, body: Uint8Array): void {
+    if (this.router.closed) return;
+    try {
+      this.router.send([id, body]).catch(this.unsent);
+    } catch {
+      this.unsent();
+    }
+  }
+
+  private readonly unsent = (): void => {
+    this.totals.unsent++;
+  };
 
   // ---- rounds ------------------------------------------------------------------------
 
-  private closeRound(trigger: 'complete' | 'deadline' | 'superseded'): void {
+  private closeRound(trigger: RoundTrigger): void {
     if (this.deadline !== null) clearTimeout(this.deadline);
     this.deadline = null;
     if (!this.book.pending()) return;
@@ -312,20 +343,29 @@ export class ControllerDaemon {
     decision = { ...decision, epoch };
     const now = this.clock();
     this.current = { decision, window, expiresAtSeconds: now + decision.ttlSeconds };
-    for (const [key, part] of splitDecision(decision, this.book.demands())) {
-      this.send(Buffer.from(key, 'hex'), {
-        type: 'decision',
-        session: this.session,
-        epoch,
-        window,
-        leaseSeconds: decision.ttlSeconds,
-        part,
-      });
+    const encode = decisionEncoder({
+      session: this.session,
+      epoch,
+      window,
+      leaseSeconds: decision.ttlSeconds,
+    });
+    const parts = splitDecision(decision, this.book.demands());
+    for (const inst of this.book.live()) {
+      const part = parts.get(inst.key);
+      if (part !== undefined) this.post(inst.address, encode(part));
     }
     this.totals.decisions++;
     this.metrics.decisions.inc({ trigger });
     this.metrics.epoch.set(epoch);
     this.metrics.roundSeconds.observe(now - this.roundStartedAt);
+    this.options.onRound?.({
+      window,
+      epoch,
+      trigger,
+      reports: reports.length,
+      decisions: this.book.size,
+      seconds: this.clock() - this.roundStartedAt,
+    });
     this.log.debug({ window, epoch, trigger, reports: reports.length }, 'decision sent');
   }
 

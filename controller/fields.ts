@@ -9,12 +9,14 @@ import { LIMITS } from './protocol.js';
 export function record(
   value: unknown,
   path: string,
-  allowed: readonly string[],
+  allowed: readonly string[] | ReadonlySet<string>,
 ): Record<string, unknown> {
   if (!isPlainMap(value)) throw new ProtocolError(`${path} must be a map, got ${describe(value)}`);
   const map = value as Record<string, unknown>;
-  for (const key of Object.keys(map)) {
-    if (!allowed.includes(key)) throw new ProtocolError(`${path} has unknown field '${clip(key)}'`);
+  const set = Array.isArray(allowed) ? null : (allowed as ReadonlySet<string>);
+  for (const key in map) {
+    if (set === null ? !(allowed as readonly string[]).includes(key) : !set.has(key))
+      throw new ProtocolError(`${path} has unknown field '${clip(key)}'`);
   }
   return map;
 }

@@ -9,6 +9,8 @@ import type { InstanceDemand } from './split.js';
 /** One registered instance, keyed by its connection (routing id). */
 export interface Instance {
   readonly key: string;
+  /** The routing id `key` is the hex of, as the ROUTER addresses the connection. */
+  readonly address: Buffer;
   readonly id: string;
   readonly role: Role;
   readonly service: string;
@@ -27,12 +29,24 @@ export class RoundBook {
   lastDecidedWindow = -1;
   private readonly reports = new Map<string, ReportMessage>();
 
-  /** Registers (or re-registers) an instance; an older connection of the same id is dropped. */
-  register(key: string, id: string, role: Role, service: string, nowSeconds: number): Instance {
+  /**
+   * Registers (or re-registers) the instance `id` connected as routing id `address`; an
+   * older connection of the same id is dropped.
+   */
+  register(address: Buffer, id: string, role: Role, service: string, nowSeconds: number): Instance {
+    const key = address.toString('hex');
     for (const [k, inst] of this.instances) {
       if (inst.id === id && k !== key) this.remove(k);
     }
-    const inst: Instance = { key, id, role, service, lastSeenSeconds: nowSeconds, demand: {} };
+    const inst: Instance = {
+      key,
+      address: Buffer.from(address),
+      id,
+      role,
+      service,
+      lastSeenSeconds: nowSeconds,
+      demand: {},
+    };
     this.instances.set(key, inst);
     return inst;
   }
@@ -108,10 +122,11 @@ export class RoundBook {
   /** Closes the open round: its reports in registration order. */
   close(): { window: number; reports: ReportMessage[] } {
     const window = this.openWindow;
-    const reports = this.live().flatMap((i) => {
-      const r = this.reports.get(i.key);
-      return r === undefined ? [] : [r];
-    });
+    const reports: ReportMessage[] = [];
+    for (const key of this.instances.keys()) {
+      const r = this.reports.get(key);
+      if (r !== undefined) reports.push(r);
+    }
     this.lastDecidedWindow = window;
     this.reports.clear();
     return { window, reports };

@@ -35,23 +35,42 @@ export function splitDecision(
   const parts = new Map<string, DecisionPart>();
   const groups = new Map<string, InstanceDemand[]>();
   for (const inst of instances) {
-    const key = inst.role === 'ingress' ? 'ingress' : `service:${inst.service}`;
+    const key = groupOf(inst);
     const group = groups.get(key);
     if (group === undefined) groups.set(key, [inst]);
     else group.push(inst);
   }
-  for (const [key, group] of groups) {
+  for (const group of groups.values()) {
     const shares = new DemandShares(group);
-    for (const inst of group) {
-      parts.set(
-        inst.id,
-        key === 'ingress'
-          ? ingressPart(decision, inst, shares)
-          : servicePart(decision, inst, shares),
-      );
-    }
+    for (const inst of group) parts.set(inst.id, partOf(decision, inst, shares));
   }
   return parts;
+}
+
+/**
+ * The part of the one instance `id` (as `splitDecision` would give it), computing only
+ * its group's demand totals: what a (re)registering instance is sent.
+ */
+export function splitDecisionFor(
+  decision: Decision,
+  instances: readonly InstanceDemand[],
+  id: string,
+): DecisionPart | undefined {
+  const inst = instances.find((i) => i.id === id);
+  if (inst === undefined) return undefined;
+  const group = groupOf(inst);
+  return partOf(decision, inst, new DemandShares(instances.filter((i) => groupOf(i) === group)));
+}
+
+/** Instances that split a budget among themselves: all ingresses, or one service's. */
+function groupOf(inst: InstanceDemand): string {
+  return inst.role === 'ingress' ? 'ingress' : `service:${inst.service}`;
+}
+
+function partOf(decision: Decision, inst: InstanceDemand, shares: DemandShares): DecisionPart {
+  return inst.role === 'ingress'
+    ? ingressPart(decision, inst, shares)
+    : servicePart(decision, inst, shares);
 }
 
 /** `inst`'s share of `tenant` among `peers` (by demand; equal when nobody saw any). */

@@ -6,6 +6,7 @@ import {
   combineParts,
   demandShare,
   splitDecision,
+  splitDecisionFor,
   type InstanceDemand,
 } from '../../controller/split.js';
 import type { Decision } from '../../sim-cluster/enforcement.js';
@@ -104,4 +105,57 @@ test('with one instance per role the parts recombine to the decision they came f
     decision.ttlSeconds,
   );
   assert.deepEqual(back, decision);
+});
+
+test('three ingress reports merge field by field like a plain reference computation', () => {
+  const make = (offered: number, mean: number, p99: number, max: number, shed: number) => ({
+    ...tenant('t', offered),
+    rejected: shed,
+    rejectedByReason: { ...tenant('t', offered).rejectedByReason, shed },
+    latency: { count: offered, mean, p50: mean, p90: p99 / 2, p99, max },
+  });
+  const parts = [make(3, 0.1, 0.3, 0.5, 1), make(5, 0.2, 0.7, 0.9, 0), make(0, 0, 0, 0, 4)];
+  const s = aggregateSignals(
+    1,
+    parts.map((t) => full(report(1, [t]))),
+  );
+  const m = s.tenants[0]!;
+  const sum = (f: (t: (typeof parts)[number]) => number) => parts.reduce((a, t) => a + f(t), 0);
+  const weighted = (f: (t: (typeof parts)[number]) => number) =>
+    sum((t) => f(t) * t.latency.count) / sum((t) => t.latency.count);
+  assert.equal(m.offered, 8);
+  assert.equal(m.rejected, 5);
+  assert.equal(m.rejectedByReason.shed, 5);
+  assert.equal(m.rejectedByReason['rate-limit'], 0);
+  assert.equal(m.latency.count, 8);
+  assert.equal(
+    m.latency.mean,
+    weighted((t) => t.latency.mean),
+  );
+  assert.equal(
+    m.latency.p90,
+    weighted((t) => t.latency.p90),
+  );
+  assert.equal(
+    m.latency.p99,
+    weighted((t) => t.latency.p99),
+  );
+  assert.equal(m.latency.max, 0.9);
+  assert.equal(
+    m.goodput,
+    sum((t) => t.goodput),
+  );
+});
+
+test("one instance's part computed alone equals its part in the whole split", () => {
+  const instances: InstanceDemand[] = [
+    { id: 'a', role: 'ingress', service: 'gw', demand: { t: 3 } },
+    { id: 'b', role: 'ingress', service: 'gw', demand: { t: 1 } },
+    { id: 'c', role: 'service', service: 'api', demand: { t: 5 } },
+    { id: 'd', role: 'service', service: 'api', demand: {} },
+  ];
+  const all = splitDecision(decision, instances);
+  for (const inst of instances)
+    assert.deepEqual(splitDecisionFor(decision, instances, inst.id), all.get(inst.id));
+  assert.equal(splitDecisionFor(decision, instances, 'nobody'), undefined);
 });

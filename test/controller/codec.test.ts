@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encode } from '@msgpack/msgpack';
-import { decodeMessage, encodeMessage } from '../../controller/codec.js';
-import { MAX_MESSAGE_BYTES, type Message } from '../../controller/protocol.js';
+import { decisionEncoder, decodeMessage, encodeMessage } from '../../controller/codec.js';
+import { MAX_MESSAGE_BYTES, type DecisionPart, type Message } from '../../controller/protocol.js';
 import { report, service, tenant } from './fixtures.js';
 
 const EXAMPLES: Message[] = [
@@ -96,4 +96,55 @@ test('a map that tries to set __proto__ is rejected, not merged into the prototy
   });
   assert.equal(reasonOf(body), 'invalid');
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
+test('every number of a reported tenant is checked: a bad one is rejected naming its path', () => {
+  const t = tenant('t', 1);
+  const paths: [string, (x: unknown) => unknown][] = [
+    ['weight', (x) => ({ ...t, weight: x })],
+    ['offered', (x) => ({ ...t, offered: x })],
+    ['entitlement', (x) => ({ ...t, entitlement: x })],
+    ['guaranteedRate', (x) => ({ ...t, guaranteedRate: x })],
+    ['slo.latency', (x) => ({ ...t, slo: { ...t.slo, latency: x } })],
+    ['slo.percentile', (x) => ({ ...t, slo: { ...t.slo, percentile: x } })],
+    ['latency.p99', (x) => ({ ...t, latency: { ...t.latency, p99: x } })],
+    [
+      'rejectedByReason.shed',
+      (x) => ({ ...t, rejectedByReason: { ...t.rejectedByReason, shed: x } }),
+    ],
+  ];
+  for (const [path, make] of paths) {
+    for (const bad of [-1, 'x', Number.POSITIVE_INFINITY]) {
+      const body = encode({ v: 1, type: 'report', ...report(0, [make(bad) as typeof t]) });
+      const d = decodeMessage(body);
+      assert.equal(d.ok, false, `${path} = ${String(bad)} accepted`);
+      if (!d.ok) {
+        assert.equal(d.reason, 'invalid');
+        assert.match(d.detail, new RegExp(`report\\.tenants\\[0\\]\\.${path.replace('.', '\\.')}`));
+      }
+    }
+  }
+  const { offered: _offered, ...missing } = t;
+  assert.equal(
+    reasonOf(encode({ v: 1, type: 'report', ...report(0, [missing as typeof t]) })),
+    'invalid',
+  );
+});
+
+test("a round's decision messages built on a shared header are byte for byte encodeMessage's", () => {
+  const shared = { session: 'f00d', epoch: 12, window: 40, leaseSeconds: 3 };
+  const encode1 = decisionEncoder(shared);
+  const parts: DecisionPart[] = [
+    {},
+    { tenants: { t: { rateLimit: { ratePerSecond: 33.25, burst: 1 } } } },
+    { tenants: {}, services: { api: { concurrencyLimit: 4.5, queueDelayThreshold: 0.2 } } },
+  ];
+  for (const part of parts) {
+    const bytes = encode1(part);
+    assert.deepEqual(new Uint8Array(bytes), encodeMessage({ type: 'decision', ...shared, part }));
+    assert.deepEqual(decodeMessage(bytes), {
+      ok: true,
+      message: { type: 'decision', ...shared, part },
+    });
+  }
 });
