@@ -8,6 +8,7 @@ import { Decoder, Encoder } from '@msgpack/msgpack';
 import { GovernorError } from '../sim-cluster/errors.js';
 import type { TenantSignals } from '../sim-cluster/signals.js';
 import { readDecisionPart, readServiceReport, readTenantList } from './codec-parts.js';
+import { readReport } from './report-reader.js';
 import { bool, bounded, finite, int, name, oneOf, record, text } from './fields.js';
 import {
   ERROR_CODES,
@@ -91,6 +92,12 @@ export function decisionEncoder(
 export function decodeMessage(bytes: Uint8Array): DecodeResult {
   if (bytes.length > MAX_MESSAGE_BYTES)
     return reject('oversized', `body of ${bytes.length} bytes exceeds ${MAX_MESSAGE_BYTES}`);
+  const report = readReport(bytes);
+  return report !== null ? { ok: true, message: report } : decodeGeneric(bytes);
+}
+
+/** `decodeMessage` without the fast path for reports (exported for its differential test). */
+export function decodeGeneric(bytes: Uint8Array): DecodeResult {
   let raw: unknown;
   try {
     raw = DECODER.decode(bytes);

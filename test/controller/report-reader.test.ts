@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { encode } from '@msgpack/msgpack';
+import { decodeGeneric, decodeMessage, encodeMessage } from '../../controller/codec.js';
+import { readReport } from '../../controller/report-reader.js';
+import type { ReportMessage } from '../../controller/protocol.js';
+import { REJECT_REASONS } from '../../sim-cluster/enforcement.js';
+import type { TenantSignals } from '../../sim-cluster/signals.js';
+import { report, service, tenant } from './fixtures.js';
+
+const full = (r: Omit<ReportMessage, 'type'>): ReportMessage => ({ type: 'report', ...r });
+
+test('ingress and service reports take the fast path and decode equal to the generic path', () => {
+  const bodies = [
+    encodeMessage(full(report(3, [tenant('a', 4), tenant('b', 0)]))),
+    encodeMessage(full(report(0, [], service('api', { a: 2, b: 7 })))),
+    encodeMessage(full(report(9, [tenant('a', 1)], service('db', {})))),
+  ];
+  for (const body of bodies) {
+    const fast = readReport(body);
+    assert.notEqual(fast, null);
+    assert.deepEqual({ ok: true, message: fast }, decodeGeneric(body));
+  }
+});
+
+test('other messages and invalid reports are left to the generic path', () => {
+  assert.equal(readReport(encodeMessage({ type: 'goodbye' })), null);
+  assert.equal(
+    readReport(encodeMessage({ type: 'heartbeat', seq: 1, epoch: 0, leaseSeconds: 0 })),
+    null,
+  );
+  const twice = full(report(0, [tenant('t', 1), tenant('t', 2)]));
+  assert.equal(readReport(encodeMessage(twice)), null);
+  const negative = full(report(0, [{ ...tenant('t', 1), offered: -1 }]));
+  assert.equal(readReport(encodeMessage(negative)), null);
+  assert.equal(decodeMessage(encodeMessage(negative)).ok, false);
+  const extra = encode({ v: 1, ...full(report(0, [])), more: 1 });
+  assert.equal(readReport(extra), null);
+  const trailing = new Uint8Array([...encodeMessage(full(report(0, []))), 0xc0]);
+  assert.equal(readReport(trailing), null);
+  assert.equal(decodeMessage(trailing).ok, false);
+});
+
+const number = fc.oneof(
+  fc.nat(300),
+  fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+  fc.double({ min: 0, max: 1e12, noNaN: true }),
+  fc.constantFrom(-1, -0, 2 ** 53, Number.POSITIVE_INFINITY, Number.NaN, 1.5),
+);
+const name = fc.oneof(fc.constantFrom('t0', 't1', 'gold', '__proto__', 'é', ''), fc.string());
+const tenantArb: fc.Arbitrary<TenantSignals> = fc
+  .record({
+    name,
+    offered: number,
+    weight: number,
+    p99: number,
+    shed: number,
+    gr: number,
+    pct: number,
+  })
+  .map(({ name: n, offered, weight, p99, shed, gr, pct }) => {
+    const t = tenant(n, 1);
+    return {
+      ...t,
+      offered,
+      weight,
+      slo: { latency: 0.1, percentile: pct },
+      guaranteedRate: gr === 1.5 ? null : gr,
+      rejectedByReason: { ...t.rejectedByReason, [REJECT_REASONS[1]]: shed },
+      latency: { ...t.latency, p99 },
+    };
+  });
+const reportArb = fc.record({
+  window: fc.oneof(fc.nat(), fc.constant(-1), fc.constant(0.5)),
+  tenants: fc.array(tenantArb, { maxLength: 4 }),
+  withService: fc.boolean(),
+  hops: number,
+});
+
+test('whatever the fast path accepts, the generic path accepts as an equal message', () => {
+  fc.assert(
+    fc.property(reportArb, fc.array(fc.nat(), { maxLength: 3 }), (r, flips) => {
+      const body = encodeMessage(
+        full(report(r.window, r.tenants, r.withService ? service('api', { t0: r.hops }) : null)),
+      );
+      // Mutations: flip some bytes, sometimes cut the end.
+      const bytes = new Uint8Array(body);
+      for (const f of flips) bytes[f % bytes.length] = (bytes[f % bytes.length]! + f) & 0xff;
+      for (const candidate of [body, bytes, bytes.subarray(0, Math.max(1, bytes.length - 3))]) {
+        const generic = decodeGeneric(candidate);
+        const fast = readReport(candidate);
+        if (fast !== null) assert.deepEqual({ ok: true, message: fast }, generic);
+        assert.deepEqual(decodeMessage(candidate), generic);
+      }
+    }),
+    { numRuns: 3000, seed: 9 },
+  );
+});
