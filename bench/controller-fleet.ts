@@ -12,8 +12,7 @@
  */
 import * as zmq from 'zeromq';
 import { decodeMessage, encodeMessage } from '../controller/codec.js';
-import { REJECT_REASONS } from '../sim-cluster/enforcement.js';
-import type { TenantSignals } from '../sim-cluster/signals.js';
+import { tenant } from '../test/controller/fixtures.js';
 
 /** What the parent passes as the one command-line argument (JSON). */
 export interface FleetConfig {
@@ -51,32 +50,10 @@ export type ParentToFleet = {
 const wallMs = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-function tenant(name: string, offered: number, guaranteedRate: number): TenantSignals {
-  return {
-    name,
-    weight: 1,
-    slo: { latency: 0.1, percentile: 99 },
-    guaranteedRate,
-    offered,
-    admitted: offered,
-    rejected: 0,
-    rejectedByReason: Object.fromEntries(
-      REJECT_REASONS.map((r) => [r, 0]),
-    ) as TenantSignals['rejectedByReason'],
-    completed: offered,
-    failed: 0,
-    timedOut: 0,
-    retries: 0,
-    goodput: offered,
-    entitlement: offered,
-    latency: { count: offered, mean: 0.01, p50: 0.01, p90: 0.02, p99: 0.03, max: 0.05 },
-  };
-}
-
 /** Instance `i`'s report of window `w`: demand differs by instance, tenant and window. */
 function report(config: FleetConfig, i: number, w: number): Uint8Array {
   const tenants = Array.from({ length: config.tenants }, (_, t) =>
-    tenant(`t${t}`, 5 + ((i * 7 + t * 3 + w) % 20), 100),
+    tenant(`t${t}`, 5 + ((i * 7 + t * 3 + w) % 20)),
   );
   return encodeMessage({
     type: 'report',

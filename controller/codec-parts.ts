@@ -14,10 +14,18 @@ import { ProtocolError } from '../sim-cluster/errors.js';
 import { array, bounded, finite, name, namedMap, record } from './fields.js';
 import { LIMITS, type DecisionPart, type ServiceReport } from './protocol.js';
 
-const LATENCY_KEYS = new Set(['count', 'mean', 'p50', 'p90', 'p99', 'max']);
-const SLO_KEYS = new Set(['latency', 'percentile']);
-const REASON_KEYS = new Set<string>(REJECT_REASONS);
-const TENANT_NUMBERS = [
+/** The fields of each payload (shared with the fast path, report-reader.ts). */
+export const REPORT_FIELDS = [
+  'window',
+  'startSeconds',
+  'endSeconds',
+  'measured',
+  'decisionEpoch',
+  'tenants',
+  'service',
+] as const;
+export const LATENCY_FIELDS = ['count', 'mean', 'p50', 'p90', 'p99', 'max'] as const;
+export const TENANT_NUMBERS = [
   'weight',
   'offered',
   'admitted',
@@ -29,15 +37,16 @@ const TENANT_NUMBERS = [
   'goodput',
   'entitlement',
 ] as const;
-const TENANT_KEYS = new Set<string>([
+/** A tenant's fields: these five, then `TENANT_NUMBERS`. */
+export const TENANT_FIELDS = [
   'name',
   'slo',
   'guaranteedRate',
   'rejectedByReason',
   'latency',
   ...TENANT_NUMBERS,
-]);
-const SERVICE_NUMBERS = [
+] as const;
+export const SERVICE_NUMBERS = [
   'replicas',
   'replicasUp',
   'cores',
@@ -49,13 +58,17 @@ const SERVICE_NUMBERS = [
   'throughput',
   'rejected',
 ] as const;
-const SERVICE_TENANT_KEYS = [
+export const SERVICE_TENANT_FIELDS = [
   'hops',
   'rejected',
   'meanQueueWait',
   'cpuSeconds',
   'outstanding',
 ] as const;
+const LATENCY_KEYS = new Set<string>(LATENCY_FIELDS);
+const SLO_KEYS = new Set(['latency', 'percentile']);
+const REASON_KEYS = new Set<string>(REJECT_REASONS);
+const TENANT_KEYS = new Set<string>(TENANT_FIELDS);
 
 /**
  * `m[key]` if it is a finite number >= `min`; else a ProtocolError naming `path.key`.
@@ -107,9 +120,9 @@ export function readServiceReport(value: unknown, path: string): ServiceReport {
   );
   const tenants: Record<string, ServiceTenantSignals> = {};
   for (const [tenant, v] of namedMap(m.tenants, `${path}.tenants`, LIMITS.tenants)) {
-    const t = record(v, `${path}.tenants.${tenant}`, SERVICE_TENANT_KEYS);
+    const t = record(v, `${path}.tenants.${tenant}`, SERVICE_TENANT_FIELDS);
     tenants[tenant] = Object.fromEntries(
-      SERVICE_TENANT_KEYS.map((k) => [k, finite(t[k], `${path}.tenants.${tenant}.${k}`, 0)]),
+      SERVICE_TENANT_FIELDS.map((k) => [k, finite(t[k], `${path}.tenants.${tenant}.${k}`, 0)]),
     ) as unknown as ServiceTenantSignals;
   }
   return {

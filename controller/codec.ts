@@ -7,7 +7,12 @@
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import { GovernorError } from '../sim-cluster/errors.js';
 import type { TenantSignals } from '../sim-cluster/signals.js';
-import { readDecisionPart, readServiceReport, readTenantList } from './codec-parts.js';
+import {
+  readDecisionPart,
+  readServiceReport,
+  readTenantList,
+  REPORT_FIELDS,
+} from './codec-parts.js';
 import { readReport } from './report-reader.js';
 import { bool, bounded, finite, int, name, oneOf, record, text } from './fields.js';
 import {
@@ -134,16 +139,7 @@ function readMessage(raw: unknown): Message {
       };
     }
     case 'report': {
-      const m = record(raw, 'report', [
-        ...keys,
-        'window',
-        'startSeconds',
-        'endSeconds',
-        'measured',
-        'decisionEpoch',
-        'tenants',
-        'service',
-      ]);
+      const m = record(raw, 'report', [...keys, ...REPORT_FIELDS]);
       const startSeconds = finite(m.startSeconds, 'report.startSeconds', 0);
       const endSeconds = finite(m.endSeconds, 'report.endSeconds', startSeconds);
       return {

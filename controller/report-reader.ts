@@ -14,6 +14,13 @@ import type {
   ServiceTenantSignals,
   TenantSignals,
 } from '../sim-cluster/signals.js';
+import {
+  LATENCY_FIELDS,
+  REPORT_FIELDS,
+  SERVICE_NUMBERS,
+  SERVICE_TENANT_FIELDS,
+  TENANT_FIELDS,
+} from './codec-parts.js';
 import { LIMITS, PROTOCOL_VERSION, type ReportMessage, type ServiceReport } from './protocol.js';
 
 /** Thrown (one preallocated value) to abandon the fast path. */
@@ -24,69 +31,21 @@ function table(keys: readonly string[]): Uint8Array[] {
   return keys.map((k) => Uint8Array.from(k, (c) => c.charCodeAt(0)));
 }
 
-const REPORT_KEYS = [
-  'v',
-  'type',
-  'window',
-  'startSeconds',
-  'endSeconds',
-  'measured',
-  'decisionEpoch',
-  'tenants',
-  'service',
-] as const;
-const TENANT_KEYS = [
-  'name',
-  'weight',
-  'slo',
-  'guaranteedRate',
-  'offered',
-  'admitted',
-  'rejected',
-  'rejectedByReason',
-  'completed',
-  'failed',
-  'timedOut',
-  'retries',
-  'goodput',
-  'entitlement',
-  'latency',
-] as const;
+const REPORT_KEYS = ['v', 'type', ...REPORT_FIELDS] as const;
 const SLO_KEYS = ['latency', 'percentile'] as const;
-const LATENCY_KEYS = ['count', 'mean', 'p50', 'p90', 'p99', 'max'] as const;
-const SERVICE_KEYS = [
-  'name',
-  'replicas',
-  'replicasUp',
-  'cores',
-  'workers',
-  'utilization',
-  'meanQueueLength',
-  'queueLength',
-  'meanWait',
-  'throughput',
-  'rejected',
-  'tenants',
-] as const;
-const SERVICE_TENANT_KEYS = [
-  'hops',
-  'rejected',
-  'meanQueueWait',
-  'cpuSeconds',
-  'outstanding',
-] as const;
+const SERVICE_KEYS = ['name', 'tenants', ...SERVICE_NUMBERS] as const;
 
 const T_REPORT = table(REPORT_KEYS);
-const T_TENANT = table(TENANT_KEYS);
+const T_TENANT = table(TENANT_FIELDS);
 const T_SLO = table(SLO_KEYS);
-const T_LATENCY = table(LATENCY_KEYS);
+const T_LATENCY = table(LATENCY_FIELDS);
 const T_REASONS = table(REJECT_REASONS);
 const T_SERVICE = table(SERVICE_KEYS);
-const T_SERVICE_TENANT = table(SERVICE_TENANT_KEYS);
+const T_SERVICE_TENANT = table(SERVICE_TENANT_FIELDS);
 const REPORT_TYPE = table(['report'])[0]!;
 
 /** A tenant's plain numbers by key index (reused: `tenant` copies them out). */
-const SCRATCH = new Float64Array(TENANT_KEYS.length);
+const SCRATCH = new Float64Array(TENANT_FIELDS.length);
 
 // The body being read: module state, so the readers below are plain functions.
 let bytes: Uint8Array = new Uint8Array(0);
@@ -179,7 +138,9 @@ function tenantList(): TenantSignals[] {
 }
 
 function tenant(): TenantSignals {
-  if (mapSize() !== TENANT_KEYS.length) throw BAIL;
+  if (mapSize() !== TENANT_FIELDS.length) throw BAIL;
+  // Key indices follow TENANT_FIELDS: name, slo, guaranteedRate, rejectedByReason,
+  // latency, then the plain numbers (weight at 5 … entitlement at 14).
   const v = SCRATCH;
   let name = '';
   let guaranteedRate: number | null = null;
@@ -187,32 +148,32 @@ function tenant(): TenantSignals {
   let reasons: TenantSignals['rejectedByReason'] | null = null;
   let latency: LatencySignals | null = null;
   let seen = 0;
-  for (let i = 0; i < TENANT_KEYS.length; i++) {
+  for (let i = 0; i < TENANT_FIELDS.length; i++) {
     const k = key(T_TENANT);
     seen = once(seen, k);
     if (k === 0) name = nameString();
-    else if (k === 2) slo = sloMap();
-    else if (k === 3) guaranteedRate = nil() ? null : nonNegative();
-    else if (k === 7)
+    else if (k === 1) slo = sloMap();
+    else if (k === 2) guaranteedRate = nil() ? null : nonNegative();
+    else if (k === 3)
       reasons = numbers(T_REASONS, REJECT_REASONS) as TenantSignals['rejectedByReason'];
-    else if (k === 14) latency = numbers(T_LATENCY, LATENCY_KEYS) as unknown as LatencySignals;
+    else if (k === 4) latency = numbers(T_LATENCY, LATENCY_FIELDS) as unknown as LatencySignals;
     else v[k] = nonNegative();
   }
   return {
     name,
-    weight: v[1]!,
+    weight: v[5]!,
     slo: slo!,
     guaranteedRate,
-    offered: v[4]!,
-    admitted: v[5]!,
-    rejected: v[6]!,
+    offered: v[6]!,
+    admitted: v[7]!,
+    rejected: v[8]!,
     rejectedByReason: reasons!,
-    completed: v[8]!,
-    failed: v[9]!,
-    timedOut: v[10]!,
-    retries: v[11]!,
-    goodput: v[12]!,
-    entitlement: v[13]!,
+    completed: v[9]!,
+    failed: v[10]!,
+    timedOut: v[11]!,
+    retries: v[12]!,
+    goodput: v[13]!,
+    entitlement: v[14]!,
     latency: latency!,
   };
 }
@@ -255,7 +216,7 @@ function serviceReport(): ServiceReport {
     const k = key(T_SERVICE);
     seen = once(seen, k);
     if (k === 0) out.name = nameString();
-    else if (k === 11) out.tenants = serviceTenants();
+    else if (k === 1) out.tenants = serviceTenants();
     else out[SERVICE_KEYS[k]!] = nonNegative();
   }
   return out as unknown as ServiceReport;
@@ -268,7 +229,7 @@ function serviceTenants(): Record<string, ServiceTenantSignals> {
   for (let i = 0; i < n; i++) {
     const name = nameString();
     if (Object.hasOwn(out, name)) throw BAIL;
-    out[name] = numbers(T_SERVICE_TENANT, SERVICE_TENANT_KEYS) as unknown as ServiceTenantSignals;
+    out[name] = numbers(T_SERVICE_TENANT, SERVICE_TENANT_FIELDS) as unknown as ServiceTenantSignals;
   }
   return out;
 }
