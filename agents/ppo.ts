@@ -168,7 +168,7 @@ export class Ppo {
         buffer.rewards.set(rewards, step * n);
         buffer.terminated.set(result.terminated, step * n);
         buffer.truncated.set(result.truncated, step * n);
-        this.recordFinalValues(step, result.terminated, result.truncated, result.infos);
+        this.recordFinalValues(step, result.terminated, result.truncated, result);
         nextObs = this.normalizeObservations(result.observations, true);
 
         for (let e = 0; e < n; e++) {
@@ -241,7 +241,8 @@ export class Ppo {
     step: number,
     terminated: Uint8Array,
     truncated: Uint8Array,
-    infos: readonly { finalObservation?: unknown }[],
+    // The step result itself: an AsyncVectorEnv fetches infos from its workers when read.
+    result: { readonly infos: readonly { finalObservation?: unknown }[] },
   ): void {
     const n = this.config.numEnvs;
     const d = this.envs.obsDim;
@@ -250,7 +251,7 @@ export class Ppo {
       this.buffer.finalValues[row] = 0;
       if (truncated[e] === 0 || terminated[e] === 1) continue;
       const raw = new Float64Array(d);
-      flattenInto(this.envs.singleObservationSpace, infos[e]?.finalObservation, raw, 0);
+      flattenInto(this.envs.singleObservationSpace, result.infos[e]?.finalObservation, raw, 0);
       const obs = this.normalizeObservations(raw, false);
       this.buffer.finalValues[row] = evaluateValues(this.network, obs, 1)[0]!;
     }

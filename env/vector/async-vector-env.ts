@@ -2,15 +2,22 @@
  * Gymnasium's `AsyncVectorEnv` on worker_threads: sub-envs run in worker threads, several
  * per worker if asked, stepping in parallel. Sub-envs are built inside the workers from a
  * registry id, so the module that registers the id must be importable there: it is the
- * spec's `module` (or `entryPoint`), plus any `modules` given. Results travel through
- * SharedArrayBuffers; only infos are copied.
+ * spec's `module` (or `entryPoint`), plus any `modules` given.
+ *
+ * Cost of a step: actions and results travel through SharedArrayBuffers, and a step is
+ * signalled through shared control words with `Atomics` (worker-protocol.ts), so no
+ * message is sent or cloned. A step's `infos` stay in the workers until read: the first
+ * read of `result.infos` fetches them (a short synchronous round trip to each worker), so
+ * read them before the next `step()` or `reset()` — after it they are gone, and reading
+ * them throws. `reset()` returns its infos at once.
  *
  * Determinism: sub-env i is seeded `seed + i` whatever the number of workers, so an
  * AsyncVectorEnv and a SyncVectorEnv with the same seed and actions give identical
  * trajectories. Always `close()`: it terminates the workers. Idle workers do not keep
  * the process alive.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import {
   GovernorError,
   InvalidActionError,
@@ -23,6 +30,15 @@ import type { MakeOptions } from '../registry.js';
 import { flatdim, spaceFromJson } from '../spaces/flatten.js';
 import type { Space } from '../spaces/space.js';
 import { actionDim, allocateObservations } from './env-batch.js';
+import {
+  COMMAND,
+  CONTROL_WORDS,
+  Command,
+  DONE,
+  REQUEST,
+  STATUS,
+  Status,
+} from './worker-protocol.js';
 import type { SharedBuffers, WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.js';
 import type {
   AutoresetMode,
@@ -55,11 +71,30 @@ function toError(reply: Extract<WorkerReply, { type: 'error' }>): Error {
   return e;
 }
 
-/** One worker thread and its single outstanding request. */
+/** `Atomics.waitAsync` (ES2024, in Node since 16); the ES2022 lib does not declare it. */
+const atomics = Atomics as typeof Atomics & {
+  waitAsync(
+    array: Int32Array,
+    index: number,
+    value: number,
+  ): { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<string> };
+};
+
+/** How long a synchronous infos fetch waits for a worker before giving up. */
+const INFOS_TIMEOUT_MS = 60_000;
+
+/**
+ * One worker thread: its start-up requests over `parentPort`, then its commands over the
+ * control words and the private channel (worker-protocol.ts).
+ */
 class WorkerHandle {
   private pending: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
   readonly firstReply: Promise<WorkerReply>;
+  private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
+  private readonly channel = new MessageChannel();
+  /** Commands sent so far (the value of `REQUEST`). */
+  private sent = 0;
 
   constructor(readonly worker: Worker) {
     this.firstReply = this.expectReply();
@@ -67,6 +102,7 @@ class WorkerHandle {
     worker.on('error', (e: Error) => {
       this.failure = e;
       this.settle((p) => p.reject(e));
+      this.wakeWaiter();
     });
     worker.on('exit', (code) => {
       this.failure ??= new GovernorError(
@@ -74,7 +110,93 @@ class WorkerHandle {
         `vector env worker exited with code ${code}`,
       );
       this.settle((p) => p.reject(this.failure as Error));
+      this.wakeWaiter();
     });
+  }
+
+  /** Sends the shared buffers with this worker's control words and channel end. */
+  sendBuffers(buffers: SharedBuffers, numEnvs: number): Promise<readonly Info[]> {
+    const channel: MessagePort = this.channel.port2;
+    return this.request(
+      {
+        type: 'buffers',
+        buffers,
+        numEnvs,
+        control: this.control.buffer as SharedArrayBuffer,
+        channel,
+      },
+      [channel],
+    );
+  }
+
+  /** A dead worker never sets `DONE`: do it for it, so a pending wait ends. */
+  private wakeWaiter(): void {
+    Atomics.store(this.control, STATUS, Status.Dead);
+    Atomics.store(this.control, DONE, this.sent);
+    Atomics.notify(this.control, DONE);
+  }
+
+  /** Posts `message` (if any) on the channel and signals `command`; returns its number. */
+  private signal(command: Command, message?: WorkerRequest): number {
+    if (this.failure !== undefined) throw this.failure;
+    // Replies nobody read (a reset that failed in another worker) must not answer this one.
+    while (receiveMessageOnPort(this.channel.port1) !== undefined);
+    if (message !== undefined) this.channel.port1.postMessage(message);
+    Atomics.store(this.control, COMMAND, command);
+    Atomics.store(this.control, REQUEST, ++this.sent);
+    Atomics.notify(this.control, REQUEST);
+    return this.sent;
+  }
+
+  /** Signals `command` and resolves once the worker has done it (rejects with its error). */
+  async command(command: Command, message?: WorkerRequest): Promise<void> {
+    const n = this.signal(command, message);
+    const wait = atomics.waitAsync(this.control, DONE, n - 1);
+    if (wait.async) {
+      // A pending waitAsync does not keep the process alive; a ref'd worker does.
+      this.worker.ref();
+      try {
+        await wait.value;
+      } finally {
+        this.worker.unref();
+      }
+    }
+    this.checkStatus();
+  }
+
+  /** Signals `command` and blocks this thread until the worker has done it. */
+  commandSync(command: Command): void {
+    const n = this.signal(command);
+    if (Atomics.wait(this.control, DONE, n - 1, INFOS_TIMEOUT_MS) === 'timed-out')
+      throw new GovernorError(
+        'ERR_WORKER',
+        `vector env worker did not answer within ${INFOS_TIMEOUT_MS / 1000} s`,
+      );
+    this.checkStatus();
+  }
+
+  /** The reply the last command posted on the channel. */
+  reply(): readonly Info[] {
+    const r = receiveMessageOnPort(this.channel.port1)?.message as WorkerReply | undefined;
+    if (r?.type !== 'ok')
+      throw new GovernorError('ERR_WORKER', `unexpected worker reply ${r?.type ?? '(none)'}`);
+    return r.infos;
+  }
+
+  private checkStatus(): void {
+    const status = Atomics.load(this.control, STATUS);
+    if (status === Status.Ok) return;
+    if (status === Status.Dead || this.failure !== undefined)
+      throw this.failure ?? new GovernorError('ERR_WORKER_EXIT', 'vector env worker died');
+    const r = receiveMessageOnPort(this.channel.port1)?.message as WorkerReply | undefined;
+    if (r?.type === 'error') throw toError(r);
+    throw new GovernorError('ERR_WORKER', `unexpected worker reply ${r?.type ?? '(none)'}`);
+  }
+
+  /** Stops the worker; the channel goes with it. */
+  async terminate(): Promise<void> {
+    this.channel.port1.close();
+    await this.worker.terminate();
   }
 
   private settle(action: (p: NonNullable<WorkerHandle['pending']>) => void): void {
@@ -91,10 +213,13 @@ class WorkerHandle {
     return new Promise((resolve, reject) => (this.pending = { resolve, reject }));
   }
 
-  /** Sends `request` and resolves with the worker's infos, or rejects with its error. */
-  async request(request: WorkerRequest): Promise<readonly Info[]> {
+  /** Start-up: sends `request` on `parentPort`; resolves with the reply's infos. */
+  async request(
+    request: WorkerRequest,
+    transfer: readonly MessagePort[] = [],
+  ): Promise<readonly Info[]> {
     const reply = this.expectReply();
-    this.worker.postMessage(request);
+    this.worker.postMessage(request, transfer);
     const r = await reply;
     if (r.type === 'error') throw toError(r);
     if (r.type !== 'ok') throw new GovernorError('ERR_WORKER', `unexpected worker reply ${r.type}`);
@@ -118,6 +243,8 @@ export class AsyncVectorEnv implements VectorEnv {
   private readonly actions: Float64Array;
   private busy = false;
   private closed = false;
+  /** Counts steps and resets: a step's lazy infos are valid while this is unchanged. */
+  private generation = 0;
 
   private constructor(
     private readonly handles: readonly WorkerHandle[],
@@ -192,21 +319,22 @@ export class AsyncVectorEnv implements VectorEnv {
         truncated: new SharedArrayBuffer(numEnvs),
         actions: new SharedArrayBuffer(numEnvs * actionDim(actionSpace) * 8),
       };
-      await Promise.all(handles.map((h) => h.request({ type: 'buffers', buffers, numEnvs })));
+      await Promise.all(handles.map((h) => h.sendBuffers(buffers, numEnvs)));
       return new AsyncVectorEnv(handles, observationSpace, actionSpace, autoresetMode, buffers);
     } catch (e) {
-      await Promise.all(handles.map((h) => h.worker.terminate()));
+      await Promise.all(handles.map((h) => h.terminate()));
       throw e;
     }
   }
 
   async reset(args: ResetArgs = {}): Promise<VectorResetResult> {
-    const infos = await this.broadcast({
+    const request: WorkerRequest = {
       type: 'reset',
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       ...(args.options === undefined ? {} : { options: args.options }),
-    });
-    return { observations: this.observations, infos };
+    };
+    await this.broadcast(Command.Message, request);
+    return { observations: this.observations, infos: this.handles.flatMap((h) => h.reply()) };
   }
 
   async step(actions: ArrayLike<number>): Promise<VectorStepResult> {
@@ -215,37 +343,54 @@ export class AsyncVectorEnv implements VectorEnv {
         `expected ${this.numEnvs} × ${this.actionDim} = ${this.actions.length} batched action values, got ${actions.length}`,
       );
     this.actions.set(actions);
-    const infos = await this.broadcast({ type: 'step' });
+    await this.broadcast(Command.Step);
+    const generation = this.generation;
+    const fetch = (): readonly Info[] => this.fetchInfos(generation);
+    let infos: readonly Info[] | undefined;
     return {
       observations: this.observations,
       rewards: this.rewards,
       terminated: this.terminated,
       truncated: this.truncated,
-      infos,
+      get infos(): readonly Info[] {
+        return (infos ??= fetch());
+      },
     };
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled(this.handles.map((h) => h.request({ type: 'close' })));
-    await Promise.all(this.handles.map((h) => h.worker.terminate()));
+    this.generation++;
+    const close: WorkerRequest = { type: 'close' };
+    await Promise.allSettled(this.handles.map((h) => h.command(Command.Message, close)));
+    await Promise.all(this.handles.map((h) => h.terminate()));
   }
 
-  private async broadcast(request: WorkerRequest): Promise<Info[]> {
+  /** The infos of step `generation`, fetched from every worker (see the module comment). */
+  private fetchInfos(generation: number): Info[] {
+    if (generation !== this.generation || this.busy)
+      throw new InvalidArgumentError(
+        'AsyncVectorEnv: the infos of a step stay in the workers until read; read them before the next step() or reset()',
+      );
+    const infos: Info[] = [];
+    for (const h of this.handles) {
+      h.commandSync(Command.Infos);
+      infos.push(...h.reply());
+    }
+    return infos;
+  }
+
+  private async broadcast(command: Command, request?: WorkerRequest): Promise<void> {
     if (this.closed) throw new InvalidArgumentError('AsyncVectorEnv is closed');
     if (this.busy)
       throw new InvalidArgumentError('AsyncVectorEnv: await the previous reset() or step() first');
     this.busy = true;
+    this.generation++;
     try {
-      // Wait for every worker, even when one fails, so no request is left in flight.
-      const parts = await Promise.allSettled(this.handles.map((h) => h.request(request)));
-      const infos: Info[] = [];
-      for (const p of parts) {
-        if (p.status === 'rejected') throw p.reason;
-        infos.push(...p.value);
-      }
-      return infos;
+      // Wait for every worker, even when one fails, so no command is left in flight.
+      const parts = await Promise.allSettled(this.handles.map((h) => h.command(command, request)));
+      for (const p of parts) if (p.status === 'rejected') throw p.reason;
     } finally {
       this.busy = false;
     }

@@ -1,34 +1,34 @@
 /**
  * The body of an `AsyncVectorEnv` worker thread: builds its slice of sub-envs from a
- * registry id (functions cannot cross threads), then serves reset/step/close requests,
- * reading actions from and writing results into SharedArrayBuffers.
+ * registry id (functions cannot cross threads), receives the shared buffers, then serves
+ * commands from its control words (see worker-protocol.ts) until it is closed, reading
+ * actions from and writing results into SharedArrayBuffers.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { GovernorError } from '../../sim-cluster/errors.js';
+import type { Env, Info } from '../env.js';
 import { isRegistered, loadEntryPoint, make, register } from '../registry.js';
 import { flatdim } from '../spaces/flatten.js';
 import { EnvBatch, actionDim, allocateObservations } from './env-batch.js';
+import { COMMAND, Command, DONE, REQUEST, STATUS, Status } from './worker-protocol.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('async-worker.js must run in a worker thread');
 const setup = workerData as WorkerSetup;
 
-function reply(message: WorkerReply): void {
-  (port as NonNullable<typeof port>).postMessage(message);
-}
-
-function replyError(e: unknown): void {
+function errorReply(e: unknown): WorkerReply {
   const err = e instanceof Error ? e : new Error(String(e));
-  reply({
+  return {
     type: 'error',
     name: err.name,
     ...(err instanceof GovernorError ? { code: err.code } : {}),
     message: err.message,
-  });
+  };
 }
 
-async function buildEnvs(): Promise<ReturnType<typeof make>[]> {
+async function buildEnvs(): Promise<Env[]> {
   await import('../index.js');
   for (const m of setup.modules) await import(m);
   if (!isRegistered(setup.id) && setup.entryPoint !== undefined) {
@@ -41,60 +41,108 @@ async function buildEnvs(): Promise<ReturnType<typeof make>[]> {
   return Array.from({ length: setup.count }, () => make(setup.id, setup.makeOptions));
 }
 
+/**
+ * Serves commands until `close`. Blocks this thread in `Atomics.wait` between them: the
+ * worker has nothing else to do, and waking from a futex is far cheaper than a message.
+ */
+function serve(
+  batch: EnvBatch,
+  actions: Float64Array,
+  control: Int32Array,
+  channel: MessagePort,
+): void {
+  let served = 0;
+  // Infos of the last step or reset, posted only if the main thread asks for them.
+  let infos: Info[] = [];
+  for (;;) {
+    Atomics.wait(control, REQUEST, served);
+    served = Atomics.load(control, REQUEST);
+    let status = Status.Ok;
+    let closing = false;
+    try {
+      switch (Atomics.load(control, COMMAND)) {
+        case Command.Step:
+          infos = batch.step(actions);
+          break;
+        case Command.Infos:
+          channel.postMessage({ type: 'ok', infos } satisfies WorkerReply);
+          break;
+        case Command.Message: {
+          const request = receiveMessageOnPort(channel)?.message as WorkerRequest | undefined;
+          if (request?.type === 'reset') {
+            infos = batch.reset(request.seed, request.options);
+          } else if (request?.type === 'close') {
+            closing = true;
+            batch.close();
+          } else {
+            throw new GovernorError('ERR_WORKER', `unexpected request ${request?.type}`);
+          }
+          channel.postMessage({ type: 'ok', infos } satisfies WorkerReply);
+          break;
+        }
+        default:
+          throw new GovernorError('ERR_WORKER', `unknown command ${control[COMMAND]}`);
+      }
+    } catch (e) {
+      status = Status.Failed;
+      infos = [];
+      channel.postMessage(errorReply(e));
+    }
+    Atomics.store(control, STATUS, status);
+    Atomics.store(control, DONE, served);
+    Atomics.notify(control, DONE);
+    if (closing) {
+      channel.close();
+      (port as NonNullable<typeof port>).close();
+      return;
+    }
+  }
+}
+
 try {
   const envs = await buildEnvs();
   const env0 = envs[0] as (typeof envs)[number];
-  reply({
+  port.postMessage({
     type: 'spaces',
     observationSpace: env0.observationSpace.toJson(),
     actionSpace: env0.actionSpace.toJson(),
-  });
-  let batch: EnvBatch | undefined;
-  let actions: Float64Array = new Float64Array(0);
-  port.on('message', (request: WorkerRequest) => {
-    try {
-      switch (request.type) {
-        case 'buffers': {
-          const b = request.buffers;
-          actions = new Float64Array(b.actions, 0, request.numEnvs * actionDim(env0.actionSpace));
-          const observations = allocateObservations(
-            env0.observationSpace,
-            request.numEnvs,
-            b.observations,
-          );
-          if (observations.length !== request.numEnvs * flatdim(env0.observationSpace))
-            throw new Error('buffer size mismatch');
-          batch = new EnvBatch(
-            envs,
-            {
-              observations,
-              rewards: new Float64Array(b.rewards),
-              terminated: new Uint8Array(b.terminated),
-              truncated: new Uint8Array(b.truncated),
-            },
-            setup.first,
-            setup.autoresetMode,
-          );
-          reply({ type: 'ok', infos: [] });
-          break;
-        }
-        case 'reset':
-          reply({ type: 'ok', infos: (batch as EnvBatch).reset(request.seed, request.options) });
-          break;
-        case 'step':
-          reply({ type: 'ok', infos: (batch as EnvBatch).step(actions) });
-          break;
-        case 'close':
-          for (const env of envs) env.close();
-          reply({ type: 'ok', infos: [] });
-          port.close();
-          break;
-      }
-    } catch (e) {
-      replyError(e);
+  } satisfies WorkerReply);
+  port.once('message', (request: WorkerRequest) => {
+    if (request.type !== 'buffers') {
+      port.postMessage(errorReply(new GovernorError('ERR_WORKER', 'expected the buffers first')));
+      return;
     }
+    let batch: EnvBatch;
+    let actions: Float64Array;
+    try {
+      const b = request.buffers;
+      actions = new Float64Array(b.actions, 0, request.numEnvs * actionDim(env0.actionSpace));
+      const observations = allocateObservations(
+        env0.observationSpace,
+        request.numEnvs,
+        b.observations,
+      );
+      if (observations.length !== request.numEnvs * flatdim(env0.observationSpace))
+        throw new Error('buffer size mismatch');
+      batch = new EnvBatch(
+        envs,
+        {
+          observations,
+          rewards: new Float64Array(b.rewards),
+          terminated: new Uint8Array(b.terminated),
+          truncated: new Uint8Array(b.truncated),
+        },
+        setup.first,
+        setup.autoresetMode,
+      );
+    } catch (e) {
+      port.postMessage(errorReply(e));
+      return;
+    }
+    port.postMessage({ type: 'ok', infos: [] } satisfies WorkerReply);
+    serve(batch, actions, new Int32Array(request.control), request.channel);
   });
 } catch (e) {
-  replyError(e);
+  port.postMessage(errorReply(e));
   port.close();
 }

@@ -1,7 +1,17 @@
 /**
  * Messages between `AsyncVectorEnv` and its workers. Every request gets exactly one
  * reply; a worker handles one request at a time.
+ *
+ * Start-up (spaces, then buffers) goes through the worker's `parentPort`. After that the
+ * worker serves a loop blocked in `Atomics.wait` on its control words: the main thread
+ * writes a `Command`, bumps `REQUEST` and notifies; the worker does the command, writes
+ * `STATUS`, sets `DONE` to the request's number and notifies. A step moves nothing but
+ * these words (actions and results are in the shared buffers). Anything of variable size
+ * — reset arguments, infos, errors — travels over a private `MessageChannel` and is read
+ * synchronously on the other side (`receiveMessageOnPort`), so neither thread's event
+ * loop sits on a step's path.
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { Info } from '../env.js';
 import type { EntryPoint, MakeOptions } from '../registry.js';
 import type { SpaceJson } from '../spaces/space.js';
@@ -31,15 +41,47 @@ export interface SharedBuffers {
   readonly actions: SharedArrayBuffer;
 }
 
+/** Indices of a worker's control words (an Int32Array over `Buffers.control`). */
+export const REQUEST = 0;
+export const DONE = 1;
+export const COMMAND = 2;
+export const STATUS = 3;
+export const CONTROL_WORDS = 4;
+
+/** What the main thread asks through the control words. */
+export const enum Command {
+  /** Step the worker's sub-envs with the actions in the shared buffer; keep their infos. */
+  Step = 1,
+  /** Post the infos of the last step (or reset) on the channel. */
+  Infos = 2,
+  /** Read a `WorkerRequest` (reset or close) from the channel, do it and post the reply. */
+  Message = 3,
+}
+
+/** `STATUS` after a command: `Failed` means an error reply waits on the channel. */
+export const enum Status {
+  Ok = 0,
+  Failed = 1,
+  /** Set by the main thread when the worker died, to wake its own waiter. */
+  Dead = 2,
+}
+
 /** Main thread → worker. `buffers` comes once, after the worker reported its spaces. */
 export type WorkerRequest =
-  | { readonly type: 'buffers'; readonly buffers: SharedBuffers; readonly numEnvs: number }
+  | {
+      readonly type: 'buffers';
+      readonly buffers: SharedBuffers;
+      readonly numEnvs: number;
+      /** `CONTROL_WORDS` Int32 words of this worker. */
+      readonly control: SharedArrayBuffer;
+      /** The worker's end of its private channel (transferred). */
+      readonly channel: MessagePort;
+    }
   | {
       readonly type: 'reset';
       readonly seed?: number;
       readonly options?: Readonly<Record<string, unknown>>;
     }
-  | { readonly type: 'step' }
   | { readonly type: 'close' };
 
 /** Worker → main thread: `spaces` once at start-up, then one `ok` or `error` per request. */

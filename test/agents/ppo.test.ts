@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { SyncVectorEnv } from '../../env/index.js';
+import { AsyncVectorEnv, SyncVectorEnv } from '../../env/index.js';
 import { loadCheckpoint, saveCheckpoint } from '../../agents/checkpoint.js';
 import { Ppo } from '../../agents/ppo.js';
 import type { Metric, PpoState } from '../../agents/ppo.js';
@@ -55,6 +55,30 @@ test('PPO logs CleanRL’s losses and the episodes it finished', async () => {
   assert.equal(metrics.filter((m) => m.tag === 'losses/approx_kl').length, 4);
   assert.equal(metrics.at(-1)!.step, 256);
   for (const m of metrics) assert.ok(Number.isFinite(m.value), `${m.tag} = ${m.value}`);
+});
+
+test('PPO through an AsyncVectorEnv learns exactly as through a SyncVectorEnv', async () => {
+  // Pendulum truncates at step 200, so bootstrapping reads infos' final observations,
+  // which an AsyncVectorEnv fetches from its workers only when read.
+  const steps = 2 * 256;
+  const sync = await metricsOf('Pendulum-v1', tinyContinuous, 3, steps);
+  const envs = await AsyncVectorEnv.create({
+    id: 'Pendulum-v1',
+    numEnvs: tinyContinuous.numEnvs,
+    numWorkers: 2,
+    autoresetMode: 'same-step',
+  });
+  const metrics: Metric[] = [];
+  try {
+    await new Ppo(envs, tinyContinuous, 3).train({
+      totalSteps: steps,
+      onMetric: (m) => metrics.push(m),
+    });
+  } finally {
+    await envs.close();
+  }
+  assert.ok(metrics.some((m) => m.tag === 'charts/episodic_return'));
+  assert.deepEqual(metrics, sync.metrics);
 });
 
 test('PPO training is deterministic given a seed', async () => {

@@ -74,6 +74,28 @@ test('workers build envs registered by a module they import', async () => {
   }
 });
 
+test('a step’s infos are fetched from the workers once, and only until the next step', async () => {
+  const envs = await makeVec('test/Counter-v0', {
+    numEnvs: 3,
+    vectorizationMode: 'async',
+    numWorkers: 2,
+    makeOptions: { options: { episodeLength: 5 } },
+  });
+  try {
+    await envs.reset({ seed: 1 });
+    const read = await envs.step(Int32Array.of(0, 1, 2));
+    const first = read.infos;
+    assert.deepEqual(first, [{ t: 1 }, { t: 1 }, { t: 1 }]);
+    const unread = await envs.step(Int32Array.of(0, 1, 2));
+    assert.equal(read.infos, first, 'infos read once stay readable');
+    const third = await envs.step(Int32Array.of(0, 1, 2));
+    assert.throws(() => unread.infos, /read them before the next step/);
+    assert.deepEqual(third.infos, [{ t: 3 }, { t: 3 }, { t: 3 }]);
+  } finally {
+    await envs.close();
+  }
+});
+
 test('same-step autoreset in workers reports the final observation in info', async () => {
   const envs = await AsyncVectorEnv.create({
     id: 'test/Counter-v0',
