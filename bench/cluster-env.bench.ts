@@ -86,7 +86,7 @@ export async function run(): Promise<BenchFigure[]> {
   const raw = singleEnv(new ClusterEnv());
   const made = singleEnv(make<Float32Array, Float32Array>(ID));
   // The same 16 sub-envs (seeds 0-15, so the same family members) in one thread and in
-  // two workers of 8 (8 steps per message keep the messaging overhead small).
+  // two workers of 8 (each signal to a worker steps 8 sub-envs).
   const sync = await vectorEnv(SyncVectorEnv.make(ID, VECTOR_ENVS));
   const async = await vectorEnv(
     await AsyncVectorEnv.create({ id: ID, numEnvs: VECTOR_ENVS, numWorkers: 2 }),
