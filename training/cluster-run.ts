@@ -11,7 +11,7 @@
  *
  * An edge module: it reads the wall clock (progress, TensorBoard) and writes files.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createActorCritic, disposeActorCritic } from '../agents/actor-critic.js';
 import type { ActorCritic } from '../agents/actor-critic.js';
@@ -132,7 +132,8 @@ export async function trainCluster(options: ClusterRunOptions): Promise<TrainRun
   const { config, outDir } = options;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const checkpoint = join(outDir, 'checkpoint');
-  if (options.resume && !existsSync(join(checkpoint, 'manifest.json')))
+  const resumeFrom = options.resume ? latestCheckpoint(outDir) : undefined;
+  if (options.resume && resumeFrom === undefined)
     throw new UsageError(`cannot resume ${outDir}: it has no checkpoint yet (${checkpoint})`);
   if (!options.resume) {
     const run: RunFile = { format: RUN_FORMAT, version: 1, config };
@@ -203,7 +204,7 @@ export async function trainCluster(options: ClusterRunOptions): Promise<TrainRun
       checkpointEvery: config.checkpointEvery,
       log,
       ...(config.backend ? { backend: config.backend } : {}),
-      ...(options.resume ? { resume: checkpoint } : {}),
+      ...(resumeFrom === undefined ? {} : { resume: resumeFrom }),
       hooks: {
         makeEnvs: async (ppoConfig, startStep) => {
           started.step = startStep;
@@ -247,6 +248,21 @@ export async function trainCluster(options: ClusterRunOptions): Promise<TrainRun
   }
 }
 
+/**
+ * The run's checkpoint directory; when a kill fell between the two renames of its atomic
+ * replacement (agents/io/directory-io.ts), the previous one moved aside to
+ * `.checkpoint.old-PID`. Undefined when the run has none.
+ */
+export function latestCheckpoint(runDir: string): string | undefined {
+  const main = join(runDir, 'checkpoint');
+  if (existsSync(join(main, 'manifest.json'))) return main;
+  const aside = existsSync(runDir)
+    ? readdirSync(runDir).filter((f) => f.startsWith('.checkpoint.old-'))
+    : [];
+  const found = aside.map((f) => join(runDir, f)).find((d) => existsSync(join(d, 'manifest.json')));
+  return found;
+}
+
 function runTrainingDir(dir: string): void {
   if (existsSync(join(dir, 'run.json')))
     throw new UsageError(
@@ -257,9 +273,8 @@ function runTrainingDir(dir: string): void {
 /** Writes the bundle of the run in `runDir` from its latest checkpoint. */
 export function exportRun(runDir: string, outDir: string): BundleManifest {
   const config = readRun(runDir);
-  const dir = join(runDir, 'checkpoint');
-  if (!existsSync(join(dir, 'manifest.json')))
-    throw new UsageError(`${runDir} has no checkpoint yet (${dir}); nothing to export`);
+  const dir = latestCheckpoint(runDir);
+  if (dir === undefined) throw new UsageError(`${runDir} has no checkpoint yet; nothing to export`);
   const manifest = readCheckpointManifest(dir);
   const network = createActorCritic(manifest.network, new RngStream(0, 'export'));
   try {

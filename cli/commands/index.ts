@@ -4,12 +4,14 @@ import { register as registerExport } from './export.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerKeys } from './keys.js';
 import { register as registerPolicies } from './policies.js';
+import { register as registerQuickstart } from './quickstart.js';
 import { register as registerServe } from './serve.js';
 import { register as registerSim } from './sim.js';
 import { register as registerTrain } from './train.js';
 
 /** Every subcommand, in the order `governor --help` lists them. */
 export function registerCommands(program: Command): void {
+  registerQuickstart(program);
   registerSim(program);
   registerPolicies(program);
   registerTrain(program);
