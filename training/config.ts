@@ -24,17 +24,25 @@ import type {
   Range,
 } from './randomization.js';
 
-/** PPO defaults for the cluster env: CleanRL's continuous settings with 8 envs × 256 steps. */
+/**
+ * PPO defaults for the cluster env: CleanRL's continuous settings with 8 envs × 256
+ * steps, 4 epochs of 4 minibatches of 512 (the update is most of a run's time: see
+ * `npm run bench -- train`).
+ */
 export const CLUSTER_PPO: PpoConfig = {
   ...CLEANRL_PPO_CONTINUOUS,
   numEnvs: 8,
   numSteps: 256,
-  numMinibatches: 8,
+  numMinibatches: 4,
   updateEpochs: 4,
 };
 
-/** The per-tenant network's width (one hidden layer size for encoder and heads). */
-export const DEFAULT_TENANT_HIDDEN = 64;
+/**
+ * The per-tenant network's width (encoders and heads). 32 rather than 64: the update
+ * costs about twice as much at 64 (bench, 26 Nov 2026) and 32 units per tenant encode
+ * its 27 features.
+ */
+export const DEFAULT_TENANT_HIDDEN = 32;
 
 export interface EvalConfig {
   /** Evaluate every this many global steps (and at the end). */

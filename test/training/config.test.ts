@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLUSTER_PPO, parseTrainConfig } from '../../training/config.js';
+import { fileURLToPath } from 'node:url';
+import { CLUSTER_PPO, loadTrainConfig, parseTrainConfig } from '../../training/config.js';
 
 const parse = (text: string) => parseTrainConfig(text, 'run.yaml', '/tmp');
 /** The error message of parsing `text`. */
@@ -125,4 +126,18 @@ test('bad fields are refused naming the file, the field path, the rule and the v
     assert.ok(message.startsWith('ERR_INVALID_CONFIG run.yaml: '), message);
     assert.ok(message.includes(expected), `${text}\n  got: ${message}\n  want: ${expected}`);
   }
+});
+
+test('the documented example config validates, curriculum and all', () => {
+  const path = fileURLToPath(new URL('../../../training/configs/example.yaml', import.meta.url));
+  const c = loadTrainConfig(path);
+  assert.deepEqual(
+    c.stages.map((s) => [s.fromStep, s.randomization.rateScale]),
+    [
+      [0, [0.8, 1.25]],
+      [200000, [0.65, 1.6]],
+      [500000, [0.5, 2]],
+    ],
+  );
+  assert.equal(c.eval?.scenarios.length, 2);
 });
