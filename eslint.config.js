@@ -12,6 +12,7 @@ const FOLDERS = [
   'training',
   'eval',
   'controller',
+  'demo',
   'cli',
 ];
 
@@ -24,6 +25,7 @@ const MAY_IMPORT = {
   training: ['env', 'agents', 'policies', 'sim-cluster'],
   eval: ['sim-cluster', 'policies', 'agents', 'env'],
   controller: ['policies', 'agents', 'sim-cluster', 'env'],
+  demo: ['controller', 'policies', 'sim-cluster'],
   cli: FOLDERS,
 };
 

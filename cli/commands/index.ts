@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerDemo } from './demo.js';
 import { register as registerEval } from './eval.js';
 import { register as registerExport } from './export.js';
 import { register as registerInspect } from './inspect.js';
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerEval(program);
   registerServe(program);
   registerKeys(program);
+  registerDemo(program);
 }
