@@ -47,7 +47,7 @@ export async function runLoad(init: LoadInit): Promise<FromLoad['result']> {
         outstanding--;
         const latency = clock() - start - at;
         if (measured) tally.finished(t, outcome, latency);
-        if (outcome === 'ok' && Number.isFinite(handlerSeconds) && overhead.length < MAX_SAMPLES)
+        if (measured && outcome === 'ok' && Number.isFinite(handlerSeconds) && overhead.length < MAX_SAMPLES)
           overhead.push(latency - handlerSeconds);
         settle();
       };

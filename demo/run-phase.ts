@@ -104,7 +104,11 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
       timeoutSeconds,
     };
     loadgen.send(init);
-    const load = (await result).result;
+    // Statistics cover the measured part only (not start-up, JIT warm-up, the warm-up load).
+    const reset = setTimeout(() => {
+      for (const { child } of services) if (child.connected) child.send({ type: 'reset-stats' });
+    }, o.warmupSeconds * 1000);
+    const load = await result.finally(() => clearTimeout(reset)).then((m) => m.result);
     const stats = await Promise.all(
       services.map(({ name, child }) => {
         const answer = nextFrom<ServiceStats>(child, 'stats', name, 10_000);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerCalibrate } from './calibrate.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerEval } from './eval.js';
 import { register as registerExport } from './export.js';
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerKeys(program);
   registerDemo(program);
+  registerCalibrate(program);
 }
