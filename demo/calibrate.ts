@@ -178,7 +178,8 @@ export async function calibrate(o: CalibrateOptions): Promise<CalibrationResult>
     const sim = predict(replayScenario(calibrated, real.load), o.simSeeds);
     levels.push({
       utilization: level,
-      offeredPerSecond: real.load.arrivals.at.filter((a) => a >= o.warmupSeconds).length / o.durationSeconds,
+      offeredPerSecond:
+        real.load.arrivals.at.filter((a) => a >= o.warmupSeconds).length / o.durationSeconds,
       real: real.load.all,
       sim,
     });

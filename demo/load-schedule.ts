@@ -41,7 +41,7 @@ export function poissonArrivals(
     throw new RangeError(`durationSeconds must be >= 0, got ${durationSeconds}`);
   const out: number[] = [];
   if (ratePerSecond === 0) return new Float64Array(0);
-  for (let t = -Math.log(rng.nextOpen()) / ratePerSecond; t < durationSeconds; ) {
+  for (let t = -Math.log(rng.nextOpen()) / ratePerSecond; t < durationSeconds;) {
     out.push(t);
     t += -Math.log(rng.nextOpen()) / ratePerSecond;
   }
@@ -57,7 +57,11 @@ export function buildSchedule(
   const apis = [...new Set(tenants.flatMap((t) => Object.keys(t.requests)))];
   const rows: { at: number; tenant: number; api: number }[] = [];
   tenants.forEach((t, ti) => {
-    const times = poissonArrivals(t.ratePerSecond, durationSeconds, new RngStream(seed, `arrivals/${t.name}`));
+    const times = poissonArrivals(
+      t.ratePerSecond,
+      durationSeconds,
+      new RngStream(seed, `arrivals/${t.name}`),
+    );
     const mix = new RngStream(seed, `request-mix/${t.name}`);
     const entries = Object.entries(t.requests);
     const total = entries.reduce((a, [, w]) => a + w, 0);

@@ -47,7 +47,12 @@ export async function runLoad(init: LoadInit): Promise<FromLoad['result']> {
         outstanding--;
         const latency = clock() - start - at;
         if (measured) tally.finished(t, outcome, latency);
-        if (measured && outcome === 'ok' && Number.isFinite(handlerSeconds) && overhead.length < MAX_SAMPLES)
+        if (
+          measured &&
+          outcome === 'ok' &&
+          Number.isFinite(handlerSeconds) &&
+          overhead.length < MAX_SAMPLES
+        )
           overhead.push(latency - handlerSeconds);
         settle();
       };
@@ -64,7 +69,8 @@ export async function runLoad(init: LoadInit): Promise<FromLoad['result']> {
           res.resume();
           res.once('end', () => {
             const code = res.statusCode ?? 0;
-            const outcome: Outcome = code === 200 ? 'ok' : code === 429 || code === 503 ? 'rejected' : 'failed';
+            const outcome: Outcome =
+              code === 200 ? 'ok' : code === 429 || code === 503 ? 'rejected' : 'failed';
             finish(outcome, Number(res.headers[HANDLER_HEADER]));
           });
         },

@@ -46,9 +46,7 @@ export type ToService =
   | { readonly type: 'stop' };
 
 export type FromService =
-  | { readonly type: 'ready'; readonly port: number }
-  | { readonly type: 'started' }
-  | ServiceStats;
+  { readonly type: 'ready'; readonly port: number } | { readonly type: 'started' } | ServiceStats;
 
 export interface LoadInit {
   readonly type: 'init';

@@ -23,6 +23,8 @@ export interface DemoOptions {
   readonly warmupSeconds: number;
   readonly durationSeconds: number;
   readonly seed: number;
+  /** Multiplies every tenant's rate. */
+  readonly scale: number;
   /** A heuristic's name; absent: the best in simulation. */
   readonly heuristic?: string;
   /** A policy bundle directory; absent: no learned run. */
@@ -39,7 +41,10 @@ export interface DemoResult {
 }
 
 /** Mean simulated run score of each registry heuristic on `scenario` over `seeds`. */
-export function rankHeuristics(scenario: Scenario, seeds: readonly number[]): Record<string, number> {
+export function rankHeuristics(
+  scenario: Scenario,
+  seeds: readonly number[],
+): Record<string, number> {
   const scores: Record<string, number> = {};
   for (const name of policyNames()) {
     let sum = 0;
@@ -82,6 +87,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         warmupSeconds: o.warmupSeconds,
         durationSeconds: o.durationSeconds,
         seed: o.seed,
+        scale: o.scale,
         group: o.group,
         log: o.log,
       }),

@@ -75,7 +75,12 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
     const ports: Record<string, number> = {};
     await Promise.all(
       services.map(async ({ name, child }) => {
-        const ready = nextFrom<Extract<FromService, { type: 'ready' }>>(child, 'ready', name, START_TIMEOUT_MS);
+        const ready = nextFrom<Extract<FromService, { type: 'ready' }>>(
+          child,
+          'ready',
+          name,
+          START_TIMEOUT_MS,
+        );
         child.send({ type: 'init', service: name, topology: o.topology, seed: o.seed });
         ports[name] = (await ready).port;
       }),

@@ -27,7 +27,7 @@ import {
   type ServiceStart,
   type ToService,
 } from './messages.js';
-import { serviceOf, type DemoCall, type DemoTopology } from './topology.js';
+import { serviceOf, type DemoCall } from './topology.js';
 import { WorkerPool } from './worker-pool.js';
 
 const clock = () => performance.now() / 1000;
@@ -58,7 +58,7 @@ async function work(ctx: Context, tenant: string): Promise<void> {
   const spec = serviceOf(ctx.init.topology, ctx.init.service);
   const grant = await ctx.pool.acquire(tenant, ctx.enforcer.knobs(tenant).priority ?? 0);
   const started = clock();
-  const holdSeconds = (-Math.log(ctx.rng.nextOpen()) * spec.workMeanSeconds);
+  const holdSeconds = -Math.log(ctx.rng.nextOpen()) * spec.workMeanSeconds;
   spin(Math.round(spec.cpuSeconds * ctx.spinPerSecond));
   const rest = holdSeconds - (clock() - started);
   if (rest > 0) await new Promise((r) => setTimeout(r, rest * 1000));
@@ -68,7 +68,13 @@ async function work(ctx: Context, tenant: string): Promise<void> {
 }
 
 /** One child call; resolves with whether it succeeded. */
-function call(ctx: Context, api: string, path: string, child: DemoCall, tenant: string): Promise<boolean> {
+function call(
+  ctx: Context,
+  api: string,
+  path: string,
+  child: DemoCall,
+  tenant: string,
+): Promise<boolean> {
   const started = clock();
   return new Promise((resolve) => {
     const req = request(
@@ -109,7 +115,9 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse, r
   for (let s = 0; s < node.steps.length && ok; s++) {
     const step = node.steps[s]!;
     const results = await Promise.all(
-      step.map((child, c) => call(ctx, api, path === '' ? `${s}.${c}` : `${path}.${s}.${c}`, child, tenant)),
+      step.map((child, c) =>
+        call(ctx, api, path === '' ? `${s}.${c}` : `${path}.${s}.${c}`, child, tenant),
+      ),
     );
     ok = results.every(Boolean);
   }
@@ -118,7 +126,11 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse, r
 }
 
 /** The body of this service's report for the window just closed. */
-function serviceReport(ctx: Context, recorder: WindowRecorder, windowSeconds: number): ServiceReport {
+function serviceReport(
+  ctx: Context,
+  recorder: WindowRecorder,
+  windowSeconds: number,
+): ServiceReport {
   const name = ctx.init.service;
   const base = recorder.closeService(name, windowSeconds, (t) => ctx.enforcer.inFlightOf(t));
   const pool = ctx.pool.closeWindow();
@@ -129,7 +141,13 @@ function serviceReport(ctx: Context, recorder: WindowRecorder, windowSeconds: nu
   for (const [t, u] of pool.tenants) {
     waits += u.waits;
     waited += u.waitSeconds;
-    const prior = tenants[t] ?? { hops: 0, rejected: 0, meanQueueWait: 0, cpuSeconds: 0, outstanding: 0 };
+    const prior = tenants[t] ?? {
+      hops: 0,
+      rejected: 0,
+      meanQueueWait: 0,
+      cpuSeconds: 0,
+      outstanding: 0,
+    };
     tenants[t] = {
       ...prior,
       meanQueueWait: prior.meanQueueWait + (u.waits > 0 ? u.waitSeconds / u.waits : 0),
@@ -149,7 +167,12 @@ function serviceReport(ctx: Context, recorder: WindowRecorder, windowSeconds: nu
 }
 
 /** Reports at every whole second of the Unix clock (the protocol's shared window numbering). */
-function startReporting(ctx: Context, clients: { service: GovernorClient; ingress: GovernorClient | null }, recorders: { service: WindowRecorder; ingress: WindowRecorder | null }, counts: { reports: number }): () => void {
+function startReporting(
+  ctx: Context,
+  clients: { service: GovernorClient; ingress: GovernorClient | null },
+  recorders: { service: WindowRecorder; ingress: WindowRecorder | null },
+  counts: { reports: number },
+): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let last = Date.now() / 1000;
   const tick = () => {
@@ -192,13 +215,28 @@ async function main(): Promise<void> {
   const start = await nextMessage('start');
   const name = init.service;
   const isFrontend = name === Object.values(init.topology.apis)[0]?.service;
-  const tenantConfig = Object.fromEntries(init.topology.tenants.map((t) => [t.name, { weight: t.weight, slo: t.slo, guaranteedRate: t.guaranteedRate ?? null }]));
+  const tenantConfig = Object.fromEntries(
+    init.topology.tenants.map((t) => [
+      t.name,
+      { weight: t.weight, slo: t.slo, guaranteedRate: t.guaranteedRate ?? null },
+    ]),
+  );
   const client = (service: string, role: 'ingress' | 'service') =>
-    new GovernorClient({ endpoint: start.endpoint, instance: `${service}-${process.pid}`, service, role, safe: {} });
+    new GovernorClient({
+      endpoint: start.endpoint,
+      instance: `${service}-${process.pid}`,
+      service,
+      role,
+      safe: {},
+    });
   const serviceClient = client(name, 'service');
   const ingressClient = isFrontend ? client('ingress', 'ingress') : null;
   const shedding = new RngStream(init.seed, `shedding/${name}`);
-  const enforcer = new Enforcer({ service: name, decision: () => serviceClient.inForce().part, random: () => shedding.next() });
+  const enforcer = new Enforcer({
+    service: name,
+    decision: () => serviceClient.inForce().part,
+    random: () => shedding.next(),
+  });
   const ctx: Context = {
     init,
     start,
@@ -216,7 +254,10 @@ async function main(): Promise<void> {
     ingressClient === null || ingressRecorder === null
       ? null
       : governorMiddleware({
-          enforcer: new Enforcer({ service: 'ingress', decision: () => ingressClient.inForce().part }),
+          enforcer: new Enforcer({
+            service: 'ingress',
+            decision: () => ingressClient.inForce().part,
+          }),
           recorder: ingressRecorder,
         });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -229,7 +270,12 @@ async function main(): Promise<void> {
   ingressClient?.start();
   await Promise.all([serviceClient.waitForWelcome(10_000), ingressClient?.waitForWelcome(10_000)]);
   const counts = { reports: 0 };
-  const stopReporting = startReporting(ctx, { service: serviceClient, ingress: ingressClient }, { service: serviceRecorder, ingress: ingressRecorder }, counts);
+  const stopReporting = startReporting(
+    ctx,
+    { service: serviceClient, ingress: ingressClient },
+    { service: serviceRecorder, ingress: ingressRecorder },
+    counts,
+  );
   send({ type: 'started' });
 
   let stopping = false;
@@ -269,7 +315,9 @@ async function main(): Promise<void> {
 }
 
 /** The next IPC message of `type` from the orchestrator. */
-function nextMessage<T extends ToService['type']>(type: T): Promise<Extract<ToService, { type: T }>> {
+function nextMessage<T extends ToService['type']>(
+  type: T,
+): Promise<Extract<ToService, { type: T }>> {
   return new Promise((resolve) => {
     const listener = (m: ToService) => {
       if (m.type !== type) return;

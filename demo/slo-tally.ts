@@ -98,10 +98,7 @@ export class SloTally {
     }
   }
 
-  result(
-    overheadSeconds: number[],
-    arrivals: LoadResult['arrivals'],
-  ): LoadResult {
+  result(overheadSeconds: number[], arrivals: LoadResult['arrivals']): LoadResult {
     const tenants: Record<string, TenantResult> = {};
     let weighted = 0;
     let weights = 0;

@@ -117,7 +117,10 @@ export function bottleneckUtilization(topology: DemoTopology, scale = 1): number
   for (const t of topology.tenants)
     for (const [s, h] of hopsPerRequest(topology, t.requests)) {
       const svc = serviceOf(topology, s);
-      work.set(s, (work.get(s) ?? 0) + (scale * t.ratePerSecond * h * svc.workMeanSeconds) / svc.workers);
+      work.set(
+        s,
+        (work.get(s) ?? 0) + (scale * t.ratePerSecond * h * svc.workMeanSeconds) / svc.workers,
+      );
     }
   return Math.max(...work.values());
 }
@@ -142,9 +145,15 @@ export interface DemoScenarioOptions {
  * with `cores = workers` (a worker's hold is mostly waiting, so busy workers do not
  * share CPUs in the model), non-blocking, FIFO, unbounded queues.
  */
-export function demoScenarioYaml(topology: DemoTopology, options: DemoScenarioOptions = {}): string {
+export function demoScenarioYaml(
+  topology: DemoTopology,
+  options: DemoScenarioOptions = {},
+): string {
   const workOf = (service: string): DistributionSpec =>
-    options.work?.[service] ?? { dist: 'exponential', mean: serviceOf(topology, service).workMeanSeconds };
+    options.work?.[service] ?? {
+      dist: 'exponential',
+      mean: serviceOf(topology, service).workMeanSeconds,
+    };
   const toRaw = (c: DemoCall): Record<string, unknown> => ({
     service: c.service,
     work: workOf(c.service),
@@ -162,11 +171,18 @@ export function demoScenarioYaml(topology: DemoTopology, options: DemoScenarioOp
     warmup: options.warmupSeconds ?? 5,
     seed: options.seed ?? 1,
     controlInterval: 1,
-    ...(options.networkLatency === undefined ? {} : { network: { latency: options.networkLatency } }),
+    ...(options.networkLatency === undefined
+      ? {}
+      : { network: { latency: options.networkLatency } }),
     services: Object.fromEntries(
-      topology.services.map((s) => [s.name, { workers: s.workers, cores: s.workers, blocking: false }]),
+      topology.services.map((s) => [
+        s.name,
+        { workers: s.workers, cores: s.workers, blocking: false },
+      ]),
     ),
-    apis: Object.fromEntries(Object.entries(topology.apis).map(([name, call]) => [name, { call: toRaw(call) }])),
+    apis: Object.fromEntries(
+      Object.entries(topology.apis).map(([name, call]) => [name, { call: toRaw(call) }]),
+    ),
     tenants: Object.fromEntries(
       topology.tenants.map((t) => [
         t.name,

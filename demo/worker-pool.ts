@@ -59,7 +59,11 @@ export class WorkerPool {
   /** Closes the window: busy worker-seconds, queue-length seconds, per-tenant use; resets. */
   closeWindow(): { busySeconds: number; queueSeconds: number; tenants: Map<string, TenantUse> } {
     this.advance(this.clock());
-    const out = { busySeconds: this.busyIntegral, queueSeconds: this.queueIntegral, tenants: this.use };
+    const out = {
+      busySeconds: this.busyIntegral,
+      queueSeconds: this.queueIntegral,
+      tenants: this.use,
+    };
     this.busyIntegral = 0;
     this.queueIntegral = 0;
     this.use = new Map();

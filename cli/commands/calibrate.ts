@@ -26,12 +26,42 @@ export function register(program: Command): void {
       "measure the real demo's per-service work and per-hop overhead at low load, write it as a scenario, and compare the simulator's p50, p99 and throughput with the real ones at several load levels",
     )
     .option('--out <file>', 'where to write the calibrated scenario YAML', 'demo-calibrated.yaml')
-    .option('--levels <list>', 'bottleneck utilisations to compare at (default 0.3,0.55,0.8)', parseLevels, [0.3, 0.55, 0.8])
-    .option('--low <utilization>', 'bottleneck utilisation of the measuring run (default 0.15)', parseFraction, 0.15)
-    .option('--duration <seconds>', 'measured seconds per run (default 30)', parsePositiveNumber('--duration'), 30)
-    .option('--warmup <seconds>', 'warm-up seconds per run (default 3)', parsePositiveNumber('--warmup'), 3)
-    .option('--seed <n>', 'seed of the load and the services (default 1)', parseNonNegativeInteger('--seed'), 1)
-    .option('--sim-seeds <n>', 'simulator runs averaged per level (default 5)', parseNonNegativeInteger('--sim-seeds'), 5)
+    .option(
+      '--levels <list>',
+      'bottleneck utilisations to compare at (default 0.3,0.55,0.8)',
+      parseLevels,
+      [0.3, 0.55, 0.8],
+    )
+    .option(
+      '--low <utilization>',
+      'bottleneck utilisation of the measuring run (default 0.15)',
+      parseFraction,
+      0.15,
+    )
+    .option(
+      '--duration <seconds>',
+      'measured seconds per run (default 30)',
+      parsePositiveNumber('--duration'),
+      30,
+    )
+    .option(
+      '--warmup <seconds>',
+      'warm-up seconds per run (default 3)',
+      parsePositiveNumber('--warmup'),
+      3,
+    )
+    .option(
+      '--seed <n>',
+      'seed of the load and the services (default 1)',
+      parseNonNegativeInteger('--seed'),
+      1,
+    )
+    .option(
+      '--sim-seeds <n>',
+      'simulator runs averaged per level (default 5)',
+      parseNonNegativeInteger('--sim-seeds'),
+      5,
+    )
     .option('--table <file>', 'also write the comparison as a Markdown table to FILE')
     .action(async (options: CalibrateCliOptions) => {
       const group = new ProcessGroup();
@@ -60,7 +90,9 @@ export function register(program: Command): void {
         `${options.duration} s); load average ${load.map((l) => l.toFixed(2)).join(' ')} before, ` +
         `${after.map((l) => l.toFixed(2)).join(' ')} after.\n`;
       writeFileAtomic(options.out, header + result.yaml);
-      process.stdout.write(`${formatCalibration(result)}\nload average: ${load.map((l) => l.toFixed(2)).join(' ')} (start), ${after.map((l) => l.toFixed(2)).join(' ')} (end)\nscenario written to ${options.out}\n`);
+      process.stdout.write(
+        `${formatCalibration(result)}\nload average: ${load.map((l) => l.toFixed(2)).join(' ')} (start), ${after.map((l) => l.toFixed(2)).join(' ')} (end)\nscenario written to ${options.out}\n`,
+      );
       if (options.table !== undefined) writeFileAtomic(options.table, `${markdownTable(result)}\n`);
     });
 }
@@ -129,7 +161,9 @@ function markdownTable(result: CalibrationResult): string {
 function parseLevels(value: string): number[] {
   const levels = value.split(',').map((v) => Number(v.trim()));
   if (levels.length === 0 || levels.some((l) => !(l > 0 && l < 2)))
-    throw new UsageError(`--levels must be a comma-separated list of utilisations in (0, 2), got '${value}'`);
+    throw new UsageError(
+      `--levels must be a comma-separated list of utilisations in (0, 2), got '${value}'`,
+    );
   return levels;
 }
 

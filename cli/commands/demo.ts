@@ -15,6 +15,7 @@ interface DemoCliOptions {
   duration: number;
   warmup: number;
   seed: number;
+  scale: number;
   heuristic?: string;
   policyLearned?: string;
   scenario?: string;
@@ -30,24 +31,47 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description(
-      'run the real demo (daemon, 4 services, open-loop load on loopback) without control, with the best heuristic and with the learned policy; print every tenant\'s SLO score',
+      "run the real demo (daemon, 4 services, open-loop load on loopback) without control, with the best heuristic and with the learned policy; print every tenant's SLO score",
     )
-    .option('--duration <seconds>', 'measured seconds per run (default 20)', parsePositiveNumber('--duration'), 20)
+    .option(
+      '--duration <seconds>',
+      'measured seconds per run (default 20)',
+      parsePositiveNumber('--duration'),
+      20,
+    )
     .option('--warmup <seconds>', 'warm-up seconds per run (default 5)', parseNonNegativeNumber, 5)
-    .option('--seed <n>', 'seed of the load and the services (default 1)', parseNonNegativeInteger('--seed'), 1)
-    .option('--heuristic <name>', 'heuristic to run (default: the best on the demo scenario in simulation)')
+    .option(
+      '--seed <n>',
+      'seed of the load and the services (default 1)',
+      parseNonNegativeInteger('--seed'),
+      1,
+    )
+    .option(
+      '--scale <factor>',
+      "multiplies every tenant's arrival rate (default 1)",
+      parsePositiveNumber('--scale'),
+      1,
+    )
+    .option(
+      '--heuristic <name>',
+      'heuristic to run (default: the best on the demo scenario in simulation)',
+    )
     .option(
       '--policy-learned <bundle>',
       'policy bundle for the learned run (default: pretrained/governor-pretrained when present)',
     )
-    .option('--scenario <file>', 'the demo scenario to rank heuristics on (default: the design scenario; use the one `governor calibrate` wrote)')
+    .option(
+      '--scenario <file>',
+      'the demo scenario to rank heuristics on (default: the design scenario; use the one `governor calibrate` wrote)',
+    )
     .option('--json <file>', 'write the results as JSON to FILE')
     .action(async (options: DemoCliOptions) => {
       if (options.heuristic !== undefined && !policyNames().includes(options.heuristic))
         throw new UsageError(
           `--heuristic must be one of ${policyNames().join(', ')}, got '${options.heuristic}'`,
         );
-      const bundle = options.policyLearned ?? (existsSync(PRETRAINED_BUNDLE) ? PRETRAINED_BUNDLE : undefined);
+      const bundle =
+        options.policyLearned ?? (existsSync(PRETRAINED_BUNDLE) ? PRETRAINED_BUNDLE : undefined);
       if (bundle !== undefined && !existsSync(bundle))
         throw new UsageError(`--policy-learned: no policy bundle at '${bundle}'`);
       if (bundle === undefined)
@@ -57,7 +81,11 @@ export function register(program: Command): void {
       const scenario =
         options.scenario !== undefined
           ? loadScenarioFile(options.scenario)
-          : demoScenario(DEMO, { durationSeconds: options.duration, warmupSeconds: options.warmup });
+          : demoScenario(DEMO, {
+              durationSeconds: options.duration,
+              warmupSeconds: options.warmup,
+              scale: options.scale,
+            });
       const group = new ProcessGroup();
       process.on('exit', () => group.killNow());
       const interrupted = () => {
@@ -72,6 +100,7 @@ export function register(program: Command): void {
         warmupSeconds: options.warmup,
         durationSeconds: options.duration,
         seed: options.seed,
+        scale: options.scale,
         ...(options.heuristic !== undefined ? { heuristic: options.heuristic } : {}),
         ...(bundle !== undefined ? { learnedBundle: bundle } : {}),
         group,
@@ -105,7 +134,10 @@ export function formatDemo(result: DemoResult): string {
       `${r.fallbackDecisions > 0 ? `, ${r.fallbackDecisions} by the guard's fallback` : ''})`,
   );
   return [
-    renderTable(['run', 'tenant', 'SLO score', 'offered', 'goodput', 'entitled', 'rejected', 'p99 ms'], rows),
+    renderTable(
+      ['run', 'tenant', 'SLO score', 'offered', 'goodput', 'entitled', 'rejected', 'p99 ms'],
+      rows,
+    ),
     '',
     ...scores,
   ].join('\n');
@@ -118,7 +150,11 @@ function stripSamples(result: DemoResult) {
     runs: result.runs.map((r) => ({
       ...r,
       load: { ...r.load, overheadSeconds: undefined, arrivals: undefined },
-      services: r.services.map((s) => ({ ...s, workSeconds: undefined, overheadSeconds: undefined })),
+      services: r.services.map((s) => ({
+        ...s,
+        workSeconds: undefined,
+        overheadSeconds: undefined,
+      })),
     })),
   };
 }
