@@ -81,3 +81,26 @@ export function nextFrom<T extends { type: string }>(
     child.on('exit', onExit);
   });
 }
+
+/**
+ * A process group for a command: its children are SIGKILLed if this process exits, and
+ * stopped (then this process exits 130) on SIGINT or SIGTERM — Ctrl-C leaves nothing
+ * behind. Call `done()` once the command finished normally.
+ */
+export function commandGroup(command: string): { group: ProcessGroup; done: () => void } {
+  const group = new ProcessGroup();
+  process.on('exit', () => group.killNow());
+  const interrupted = () => {
+    process.stderr.write(`${command}: interrupted, stopping every process\n`);
+    void group.stopAll(500).then(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  return {
+    group,
+    done: () => {
+      process.off('SIGINT', interrupted);
+      process.off('SIGTERM', interrupted);
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadavg } from 'node:os';
 import { calibrate, type CalibrationResult } from '../../demo/calibrate.js';
-import { ProcessGroup } from '../../demo/processes.js';
+import { commandGroup } from '../../demo/processes.js';
 import { DEMO } from '../../demo/topology.js';
 import { UsageError } from '../../sim-cluster/errors.js';
 import { writeFileAtomic } from '../io.js';
@@ -64,14 +64,7 @@ export function register(program: Command): void {
     )
     .option('--table <file>', 'also write the comparison as a Markdown table to FILE')
     .action(async (options: CalibrateCliOptions) => {
-      const group = new ProcessGroup();
-      process.on('exit', () => group.killNow());
-      const interrupted = () => {
-        process.stderr.write('calibrate: interrupted, stopping every process\n');
-        void group.stopAll(500).then(() => process.exit(130));
-      };
-      process.once('SIGINT', interrupted);
-      process.once('SIGTERM', interrupted);
+      const { group, done } = commandGroup('calibrate');
       const load = loadavg();
       const result = await calibrate({
         topology: DEMO,
@@ -84,6 +77,7 @@ export function register(program: Command): void {
         group,
         log: (line) => process.stderr.write(`calibrate: ${line}\n`),
       });
+      done();
       const after = loadavg();
       const header =
         `# Calibrated by 'governor calibrate' (low-load run at ${options.low} of the bottleneck, ` +

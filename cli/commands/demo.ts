@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ProcessGroup } from '../../demo/processes.js';
+import { commandGroup } from '../../demo/processes.js';
 import { runDemo, type DemoResult } from '../../demo/run-demo.js';
 import { DEMO, demoScenario } from '../../demo/topology.js';
 import { policyNames } from '../../policies/registry.js';
@@ -86,14 +86,7 @@ export function register(program: Command): void {
               warmupSeconds: options.warmup,
               scale: options.scale,
             });
-      const group = new ProcessGroup();
-      process.on('exit', () => group.killNow());
-      const interrupted = () => {
-        process.stderr.write('demo: interrupted, stopping every process\n');
-        void group.stopAll(500).then(() => process.exit(130));
-      };
-      process.once('SIGINT', interrupted);
-      process.once('SIGTERM', interrupted);
+      const { group, done } = commandGroup('demo');
       const result = await runDemo({
         topology: DEMO,
         scenario,
@@ -106,8 +99,7 @@ export function register(program: Command): void {
         group,
         log: (line) => process.stderr.write(`demo: ${line}\n`),
       });
-      process.off('SIGINT', interrupted);
-      process.off('SIGTERM', interrupted);
+      done();
       process.stdout.write(`${formatDemo(result)}\n`);
       if (options.json !== undefined)
         writeFileAtomic(options.json, `${JSON.stringify(stripSamples(result), null, 2)}\n`);
