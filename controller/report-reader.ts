@@ -26,9 +26,23 @@ import { LIMITS, PROTOCOL_VERSION, type ReportMessage, type ServiceReport } from
 /** Thrown (one preallocated value) to abandon the fast path. */
 const BAIL = new Error('not a report the fast path reads');
 
-/** A key table: the ASCII bytes of each allowed key, matched without making strings. */
-function table(keys: readonly string[]): Uint8Array[] {
-  return keys.map((k) => Uint8Array.from(k, (c) => c.charCodeAt(0)));
+/**
+ * A key table: the ASCII bytes of each allowed key, matched without making strings;
+ * `byLength[n]` lists the indices of the keys n bytes long (the candidates to compare).
+ */
+interface KeyTable {
+  readonly keys: readonly Uint8Array[];
+  readonly byLength: readonly (readonly number[])[];
+}
+
+function table(keys: readonly string[]): KeyTable {
+  const bytesOf = keys.map((k) => Uint8Array.from(k, (c) => c.charCodeAt(0)));
+  const byLength: number[][] = Array.from(
+    { length: Math.max(...keys.map((k) => k.length)) + 1 },
+    () => [],
+  );
+  keys.forEach((k, i) => byLength[k.length]!.push(i));
+  return { keys: bytesOf, byLength };
 }
 
 const REPORT_KEYS = ['v', 'type', ...REPORT_FIELDS] as const;
@@ -42,7 +56,7 @@ const T_LATENCY = table(LATENCY_FIELDS);
 const T_REASONS = table(REJECT_REASONS);
 const T_SERVICE = table(SERVICE_KEYS);
 const T_SERVICE_TENANT = table(SERVICE_TENANT_FIELDS);
-const REPORT_TYPE = table(['report'])[0]!;
+const REPORT_TYPE = table(['report']).keys[0]!;
 
 /** A tenant's plain numbers by key index (reused: `tenant` copies them out). */
 const SCRATCH = new Float64Array(TENANT_FIELDS.length);
@@ -127,11 +141,12 @@ function tenantList(): TenantSignals[] {
   const n = arraySize();
   if (n > LIMITS.tenants) throw BAIL;
   const list: TenantSignals[] = [];
-  const names = new Set<string>();
+  // Duplicate names: a scan for the usual handful of tenants, a set beyond.
+  const names = n > 16 ? new Set<string>() : null;
   for (let i = 0; i < n; i++) {
     const t = tenant();
-    if (names.has(t.name)) throw BAIL;
-    names.add(t.name);
+    if (names === null ? list.some((o) => o.name === t.name) : names.has(t.name)) throw BAIL;
+    names?.add(t.name);
     list.push(t);
   }
   return list;
@@ -155,8 +170,13 @@ function tenant(): TenantSignals {
     else if (k === 1) slo = sloMap();
     else if (k === 2) guaranteedRate = nil() ? null : nonNegative();
     else if (k === 3)
-      reasons = numbers(T_REASONS, REJECT_REASONS) as TenantSignals['rejectedByReason'];
-    else if (k === 4) latency = numbers(T_LATENCY, LATENCY_FIELDS) as unknown as LatencySignals;
+      reasons = numbers(
+        T_REASONS,
+        REJECT_REASONS,
+        REASONS_TEMPLATE,
+      ) as TenantSignals['rejectedByReason'];
+    else if (k === 4)
+      latency = numbers(T_LATENCY, LATENCY_FIELDS, LATENCY_TEMPLATE) as unknown as LatencySignals;
     else v[k] = nonNegative();
   }
   return {
@@ -195,10 +215,25 @@ function sloMap(): TenantSignals['slo'] {
   return { latency, percentile };
 }
 
-/** A map holding exactly `keys`, each a finite number >= 0. */
-function numbers(keyTable: Uint8Array[], keys: readonly string[]): Record<string, number> {
+/** An object with every key of `keys` (0), whose spread copies share one hidden class. */
+function template(keys: readonly string[]): Readonly<Record<string, number>> {
+  return Object.fromEntries(keys.map((k) => [k, 0]));
+}
+const LATENCY_TEMPLATE = template(LATENCY_FIELDS);
+const REASONS_TEMPLATE = template(REJECT_REASONS);
+const SERVICE_TENANT_TEMPLATE = template(SERVICE_TENANT_FIELDS);
+
+/**
+ * A map holding exactly `keys`, each a finite number >= 0, as a copy of `shape` (the
+ * same keys) with the values filled in: no hidden-class transitions per object.
+ */
+function numbers(
+  keyTable: KeyTable,
+  keys: readonly string[],
+  shape: Readonly<Record<string, number>>,
+): Record<string, number> {
   if (mapSize() !== keys.length) throw BAIL;
-  const out: Record<string, number> = {};
+  const out = { ...shape };
   let seen = 0;
   for (let i = 0; i < keys.length; i++) {
     const k = key(keyTable);
@@ -229,7 +264,11 @@ function serviceTenants(): Record<string, ServiceTenantSignals> {
   for (let i = 0; i < n; i++) {
     const name = nameString();
     if (Object.hasOwn(out, name)) throw BAIL;
-    out[name] = numbers(T_SERVICE_TENANT, SERVICE_TENANT_FIELDS) as unknown as ServiceTenantSignals;
+    out[name] = numbers(
+      T_SERVICE_TENANT,
+      SERVICE_TENANT_FIELDS,
+      SERVICE_TENANT_TEMPLATE,
+    ) as unknown as ServiceTenantSignals;
   }
   return out;
 }
@@ -289,12 +328,13 @@ function stringLength(): number {
 }
 
 /** The index in `keyTable` of the next key (a string); an unknown key abandons. */
-function key(keyTable: readonly Uint8Array[]): number {
+function key(keyTable: KeyTable): number {
   const len = stringLength();
   need(len);
-  for (let k = 0; k < keyTable.length; k++) {
-    const want = keyTable[k]!;
-    if (want.length !== len) continue;
+  const candidates = keyTable.byLength[len];
+  if (candidates === undefined) throw BAIL;
+  for (const k of candidates) {
+    const want = keyTable.keys[k]!;
     let j = 0;
     while (j < len && bytes[pos + j] === want[j]) j++;
     if (j === len) {
