@@ -58,6 +58,11 @@ export interface RoundStats {
   readonly decisions: number;
   /** From the round's first accepted report to its last decision handed to ZeroMQ. */
   readonly seconds: number;
+  /**
+   * CPU time of this process over the same span (all its work then, heartbeats too): on
+   * a busy machine, what the round would take with a core to itself.
+   */
+  readonly cpuSeconds: number;
 }
 
 export type RoundTrigger = 'complete' | 'deadline' | 'superseded';
@@ -86,6 +91,7 @@ export class ControllerDaemon {
   private sweepTimer: ReturnType<typeof setInterval> | null = null;
   private deadline: ReturnType<typeof setTimeout> | null = null;
   private roundStartedAt = 0;
+  private roundCpuAtStart: NodeJS.CpuUsage = { user: 0, system: 0 };
   private current: Current | null = null;
   private lastEpoch = 0;
   private readonly lastErrorAt = new Map<string, number>();
@@ -288,6 +294,7 @@ export class ControllerDaemon {
     if (outcome !== 'accepted') return;
     if (!wasPending) {
       this.roundStartedAt = this.clock();
+      this.roundCpuAtStart = process.cpuUsage();
       this.deadline = setTimeout(() => this.closeRound('deadline'), this.interval * 1000);
     }
     if (this.book.complete()) this.closeRound('complete');
@@ -365,6 +372,7 @@ export class ControllerDaemon {
       reports: reports.length,
       decisions: this.book.size,
       seconds: this.clock() - this.roundStartedAt,
+      cpuSeconds: cpuSecondsSince(this.roundCpuAtStart),
     });
     this.log.debug({ window, epoch, trigger, reports: reports.length }, 'decision sent');
   }
@@ -382,4 +390,9 @@ export class ControllerDaemon {
     for (const [key, at] of this.lastErrorAt) if (now - at > 1) this.lastErrorAt.delete(key);
     if (this.book.complete()) this.closeRound('complete');
   }
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
