@@ -78,7 +78,7 @@ export class TrainingRanges {
 /**
  * A vector env that forwards everything and folds the ranges of every finished episode
  * (same-step autoreset: `info.finalInfo.featureRanges`) into `ranges`; it also tracks
- * the latest curriculum stage seen.
+ * the latest curriculum stage seen (from the reset infos of the steps that ended episodes).
  */
 export class RangeCollectingVectorEnv implements VectorEnv {
   stage = 0;
@@ -113,7 +113,11 @@ export class RangeCollectingVectorEnv implements VectorEnv {
 
   async step(actions: ArrayLike<number>): Promise<VectorStepResult> {
     const result = await this.inner.step(actions);
-    for (const info of result.infos) this.collect(info);
+    // Infos matter only where an episode ended (its ranges; the next one's stage), and an
+    // AsyncVectorEnv fetches them from its workers only when they are read.
+    if (result.truncated.includes(1) || result.terminated.includes(1)) {
+      for (const info of result.infos) this.collect(info);
+    }
     return result;
   }
 

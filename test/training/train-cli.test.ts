@@ -127,3 +127,31 @@ test('a bad config exits 2 naming the file, the field and the value', () => {
     `governor: ${bad}: tenants must be a list of two integers >= 1 [low, high] with low <= high, got [0, 3] at randomization.tenants`,
   );
 });
+
+test('sub-envs in worker threads train exactly as in-thread ones, feature ranges included', () => {
+  const asyncRun = join(dir, 'async');
+  const r = runCli([
+    'train',
+    '--config',
+    config,
+    '--out',
+    asyncRun,
+    '--total-steps',
+    '192',
+    '--vector',
+    'async',
+    '--workers',
+    '2',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const returns = (run: string) =>
+    readFileSync(join(run, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Metric)
+      .filter((m) => m.tag === 'charts/episodic_return' || m.tag === 'losses/value_loss');
+  assert.deepEqual(returns(asyncRun), returns(run));
+  const ranges = (run: string) =>
+    JSON.parse(readFileSync(join(run, 'bundle', 'manifest.json'), 'utf8')).training.featureRanges;
+  assert.deepEqual(ranges(asyncRun), ranges(run));
+});
