@@ -137,7 +137,7 @@ class WorkerHandle {
   }
 
   /** Posts `message` (if any) on the channel and signals `command`; returns its number. */
-  private signal(command: Command, message?: WorkerRequest): number {
+  signal(command: Command, message?: WorkerRequest): number {
     if (this.failure !== undefined) throw this.failure;
     // Replies nobody read (a reset that failed in another worker) must not answer this one.
     while (receiveMessageOnPort(this.channel.port1) !== undefined);
@@ -164,9 +164,8 @@ class WorkerHandle {
     this.checkStatus();
   }
 
-  /** Signals `command` and blocks this thread until the worker has done it. */
-  commandSync(command: Command): void {
-    const n = this.signal(command);
+  /** Blocks this thread until the worker has done command `n` (from `signal`). */
+  awaitSync(n: number): void {
     if (Atomics.wait(this.control, DONE, n - 1, INFOS_TIMEOUT_MS) === 'timed-out')
       throw new GovernorError(
         'ERR_WORKER',
@@ -373,11 +372,13 @@ export class AsyncVectorEnv implements VectorEnv {
       throw new InvalidArgumentError(
         'AsyncVectorEnv: the infos of a step stay in the workers until read; read them before the next step() or reset()',
       );
+    // Ask every worker first, so they serialise their infos in parallel.
+    const sent = this.handles.map((h) => h.signal(Command.Infos));
     const infos: Info[] = [];
-    for (const h of this.handles) {
-      h.commandSync(Command.Infos);
+    this.handles.forEach((h, w) => {
+      h.awaitSync(sent[w]!);
       infos.push(...h.reply());
-    }
+    });
     return infos;
   }
 
