@@ -40,9 +40,9 @@ export function register(program: Command): void {
     )
     .option(
       '--duration <seconds>',
-      'measured seconds per run (default 30)',
+      'measured seconds per run (default 60)',
       parsePositiveNumber('--duration'),
-      30,
+      60,
     )
     .option(
       '--warmup <seconds>',
