@@ -13,8 +13,6 @@
  *   of the controller guard's features (`GUARD_FEATURE_NAMES`), so the trainer can merge
  *   them across sub-envs and worker threads.
  */
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ClusterEnv } from '../env/cluster/cluster-env.js';
 import type { ClusterEnvOptions, ClusterInfo } from '../env/cluster/cluster-env.js';
 import { parseSource } from '../env/cluster/cluster-scenarios.js';
@@ -140,7 +138,9 @@ export class RandomizedClusterEnv implements Env<
     const r = this.inner.step(action);
     this.stepsTaken++;
     this.observeGuard(this.inner.lastSignals!);
-    const info: RandomizedClusterInfo = { ...r.info, stage: this.stage };
+    // ClusterEnv builds a fresh info per step: tag it rather than copy it (runs every step).
+    const info = r.info as RandomizedClusterInfo;
+    info.stage = this.stage;
     if (r.truncated || r.terminated) {
       info.randomization = this.draws!;
       info.featureRanges = {
@@ -150,7 +150,7 @@ export class RandomizedClusterEnv implements Env<
         ),
       };
     }
-    return { ...r, info };
+    return r as StepResult<Float32Array, RandomizedClusterInfo>;
   }
 
   close(): void {
@@ -193,6 +193,3 @@ if (!isRegistered(RANDOMIZED_CLUSTER_ENV_ID)) {
     module: import.meta.url,
   });
 }
-
-/** This module's folder (bundled training configs resolve against the package). */
-export const TRAINING_DIR = dirname(fileURLToPath(import.meta.url));

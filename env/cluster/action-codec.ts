@@ -16,7 +16,8 @@
  * - `priority`: round(2a), one of -2 … 2 (default priority 0 at a ≈ 0).
  * - `admitProbability`: `0.05 + 0.95 × (σ(6a + 4) − σ(−2)) ÷ (σ(10) − σ(−2))`, a logistic
  *   curve rescaled onto [0.05, 1] (0.98 at a = 0). Shedding applies per hop, so it is set
- *   only at `admissionServices` (the entry services; every service when empty).
+ *   only at `admissionServices` (the entry services; every service when empty or when the
+ *   observed cluster has none of them).
  * - `concurrencyLimit`: at every service, `max(1, ceil(base × slo.latency × 2 × 4^a))`
  *   hops of the tenant at once — Little's law for the tenant's load if its requests took
  *   the SLO latency, times [1/2, 8].
@@ -134,13 +135,18 @@ export class ActionCodec {
       tenants,
     };
     if (this.knobIndex.admitProbability < 0) return decision;
-    if (this.params.admissionServices.length === 0) {
+    // Admission services the observed cluster does not have are skipped (a policy trained
+    // on one topology may run on another); with none left, shedding applies everywhere.
+    const at = this.params.admissionServices.filter((s) =>
+      signals.services.some((x) => x.name === s),
+    );
+    if (at.length === 0) {
       for (const [name, knobs] of Object.entries(perService))
         tenants[name] = { ...tenants[name], ...knobs };
       return decision;
     }
     const services: Record<string, { tenants: Record<string, AdmissionKnobs> }> = {};
-    for (const s of this.params.admissionServices) services[s] = { tenants: perService };
+    for (const s of at) services[s] = { tenants: perService };
     return { ...decision, services };
   }
 
