@@ -65,16 +65,17 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       .filter(([name]) => name !== 'none')
       .sort((a, b) => b[1] - a[1])[0]![0];
   o.log(`best heuristic in simulation: ${heuristic} (${simulatedScores[heuristic]?.toFixed(3)})`);
-  const plans: { label: string; policy: () => Promise<Policy> }[] = [
-    { label: 'no control', policy: async () => createPolicy('none') },
+  const plans: { label: string; policy: Policy }[] = [
+    { label: 'no control', policy: createPolicy('none') },
     {
       label: heuristic,
-      policy: async () => createPolicy(heuristic, undefined, { rng: policyRng(o.seed) }),
+      policy: createPolicy(heuristic, undefined, { rng: policyRng(o.seed) }),
     },
   ];
   if (o.learnedBundle !== undefined) {
-    const bundle = o.learnedBundle;
-    plans.push({ label: 'learned', policy: () => loadServedPolicy(bundle, { seed: o.seed }) });
+    // Loaded before any run, so a bad bundle fails at once.
+    const policy = await loadServedPolicy(o.learnedBundle, { seed: o.seed });
+    plans.push({ label: 'learned', policy });
   }
   const runs: PhaseResult[] = [];
   for (const plan of plans) {
@@ -83,7 +84,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       await runPhase({
         label: plan.label,
         topology: o.topology,
-        policy: await plan.policy(),
+        policy: plan.policy,
         warmupSeconds: o.warmupSeconds,
         durationSeconds: o.durationSeconds,
         seed: o.seed,
