@@ -67,14 +67,14 @@ async function work(ctx: Context, tenant: string): Promise<void> {
   if (ctx.stats.work.length < MAX_SAMPLES) ctx.stats.work.push(held);
 }
 
-/** One child call; resolves with whether it succeeded. */
+/** One child call; resolves with its HTTP status (0: no answer). */
 function call(
   ctx: Context,
   api: string,
   path: string,
   child: DemoCall,
   tenant: string,
-): Promise<boolean> {
+): Promise<number> {
   const started = clock();
   return new Promise((resolve) => {
     const req = request(
@@ -91,13 +91,23 @@ function call(
           const handler = Number(res.headers[HANDLER_HEADER]);
           if (Number.isFinite(handler) && ctx.stats.overhead.length < MAX_SAMPLES)
             ctx.stats.overhead.push(clock() - started - handler);
-          resolve(res.statusCode === 200);
+          resolve(res.statusCode ?? 0);
         });
       },
     );
-    req.once('error', () => resolve(false));
+    req.once('error', () => resolve(0));
     req.end();
   });
+}
+
+/**
+ * A request's status from its children's: 200 when all succeeded; 503 when one was turned
+ * away by admission control (429 or 503: the request was rejected, as the simulator
+ * counts a rejected hop); 502 otherwise (a failure).
+ */
+export function combinedStatus(children: readonly number[]): number {
+  if (children.every((c) => c === 200)) return 200;
+  return children.some((c) => c === 429 || c === 503) ? 503 : 502;
 }
 
 async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse, receivedAt: number) {
@@ -111,17 +121,17 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse, r
   const tenant = tenantOf(req);
   await work(ctx, tenant);
   ctx.stats.hops++;
-  let ok = true;
-  for (let s = 0; s < node.steps.length && ok; s++) {
+  let status = 200;
+  for (let s = 0; s < node.steps.length && status === 200; s++) {
     const step = node.steps[s]!;
     const results = await Promise.all(
       step.map((child, c) =>
         call(ctx, api, path === '' ? `${s}.${c}` : `${path}.${s}.${c}`, child, tenant),
       ),
     );
-    ok = results.every(Boolean);
+    status = combinedStatus(results);
   }
-  res.writeHead(ok ? 200 : 502, { [HANDLER_HEADER]: String(clock() - receivedAt) });
+  res.writeHead(status, { [HANDLER_HEADER]: String(clock() - receivedAt) });
   res.end();
 }
 
