@@ -99,7 +99,7 @@ const ENTRIES: readonly PolicyEntry[] = [
   ),
   entry(
     'aequitas',
-    'Aequitas: per-tenant admit probability, +alpha per RPC in SLO, -beta per miss',
+    'Aequitas: per-class admit probability, +alpha per window in SLO, cut by the missed fraction',
     AEQUITAS_DEFAULTS,
     (p) => new Aequitas(p),
   ),
