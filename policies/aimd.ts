@@ -25,7 +25,7 @@
  * load returns. Measured (test/policies/controllers.test.ts): two greedy tenants at 2x
  * overload share equally and take about 88% of capacity, 82% as goodput.
  */
-import { bucket, offeredRate } from './observe.js';
+import { bucket, missedSlo, offeredRate } from './observe.js';
 import {
   decisionAfter,
   windowSeconds,
@@ -75,11 +75,9 @@ export class Aimd implements Policy {
   }
 
   private missed(t: TenantSignals): boolean {
-    if (t.timedOut > 0) return true;
     const r = t.rejectedByReason;
     if (r['queue-full'] + r['queue-delay'] + r.concurrency + r.shed > 0) return true;
-    if (t.completed === 0) return false;
-    return t.goodput / t.completed < t.slo.percentile / 100 - this.params.missTolerance;
+    return missedSlo(t, this.params.missTolerance);
   }
 
   /**

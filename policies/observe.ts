@@ -6,16 +6,16 @@
 import type { ServiceSignals, Signals, TenantSignals } from './policy.js';
 import { windowSeconds } from './policy.js';
 
-/** Latency of the window at (or just above) the tenant's SLO percentile, or NaN if none completed. */
-export function sloLatency(t: TenantSignals): number {
-  if (t.latency.count === 0) return NaN;
-  const p = t.slo.percentile;
-  return p <= 50 ? t.latency.p50 : p <= 90 ? t.latency.p90 : t.latency.p99;
-}
-
-/** Whether the tenant missed its SLO in the window (latency at its percentile, or timeouts). */
-export function missedSlo(t: TenantSignals): boolean {
-  return sloLatency(t) > t.slo.latency || t.timedOut > 0;
+/**
+ * Whether the tenant missed its SLO in the window: a client timed out, or the fraction
+ * of its completions within the SLO latency fell below the SLO percentile by more than
+ * `tolerance` (absolute) — so that a few slow requests in a small window, sampling noise
+ * at a high percentile, do not count as a miss.
+ */
+export function missedSlo(t: TenantSignals, tolerance: number): boolean {
+  if (t.timedOut > 0) return true;
+  if (t.completed === 0) return false;
+  return t.goodput / t.completed < t.slo.percentile / 100 - tolerance;
 }
 
 /** Requests per second the tenant offered in the window. */

@@ -34,6 +34,12 @@ export const RETRO_DEFAULTS = {
   throttleGain: 0.5,
   /** LATENCY, BFAIR: fraction by which throttled rates grow in a good window. */
   relaxFraction: 0.1,
+  /**
+   * LATENCY: a high-priority tenant misses when the fraction of its completions within
+   * the SLO falls below the SLO percentile by more than this (absolute), or a client
+   * timed out; smaller shortfalls are sampling noise at a high percentile.
+   */
+  missTolerance: 0.01,
   /** LATENCY: tenants treated as high priority; default: those above the lowest weight. */
   highPriority: [] as readonly string[],
   burstSeconds: 0.05,
@@ -107,7 +113,9 @@ export class RetroLatency extends Retro {
     const listed = this.params.highPriority;
     const isHigh = (name: string, weight: number) =>
       listed.length > 0 ? listed.includes(name) : weight > minWeight;
-    const missing = signals.tenants.filter((t) => isHigh(t.name, t.weight) && missedSlo(t));
+    const missing = signals.tenants.filter(
+      (t) => isHigh(t.name, t.weight) && missedSlo(t, this.params.missTolerance),
+    );
     if (missing.length === 0) return this.relax(signals);
     for (const h of missing) {
       const hi = signals.tenants.indexOf(h);
