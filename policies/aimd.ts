@@ -23,7 +23,9 @@
  * Simplifications: one decision per control window (TCP reacts per round trip); a limit
  * is never set above twice the tenant's offered rate, so it stays able to bite when
  * load returns. Measured (test/policies/controllers.test.ts): two greedy tenants at 2x
- * overload share equally and take about 88% of capacity, 82% as goodput.
+ * overload share equally and take about 88% of capacity, 78% as goodput (the top of each
+ * tooth overshoots the SLO); an absent tenant's state is dropped, so a tenant that
+ * arrives (churn) starts unlimited instead of climbing from the minimum rate.
  */
 import { bucket, missedSlo, offeredRate } from './observe.js';
 import {
@@ -39,9 +41,9 @@ import {
 export const AIMD_DEFAULTS = {
   /**
    * Additive step per window and tenant, as a fraction of the cluster's completed
-   * requests per second ÷ tenants: together the tenants probe 2% more load per window.
+   * requests per second ÷ tenants: together the tenants probe 5% more load per window.
    */
-  increaseFraction: 0.02,
+  increaseFraction: 0.05,
   /**
    * A window is a miss when the fraction of completions within the SLO falls below the
    * SLO percentile by more than this (absolute), or a client timed out.
@@ -119,6 +121,11 @@ export class Aimd implements Policy {
     const tenants: Record<string, TenantDecision> = {};
     signals.tenants.forEach((t, i) => {
       const offered = offeredRate(signals, t);
+      if (offered === 0) {
+        // Absent (churned out, or not arrived yet): it starts afresh when it comes back.
+        this.state.delete(t.name);
+        return;
+      }
       let s = this.state.get(t.name);
       if (s === undefined) {
         s = { rate: Math.max(offered, p.minRatePerSecond), since: Infinity, hold: 0 };

@@ -139,9 +139,9 @@ test('AIMD converges two equally greedy tenants to equal shares, near capacity a
   assert.ok(Math.abs(a - b) / (a + b) < 0.05, `throughputs ${a} and ${b}`);
   // The sawtooth between β = 0.8 and 1 of the rate where the SLO breaks: about 88%.
   assert.ok(a + b >= 0.85 * 400 && a + b <= 400, `total ${a + b} of capacity 400`);
-  // The top of each tooth overshoots the SLO briefly: goodput about 82% of capacity.
+  // The top of each tooth overshoots the SLO briefly: goodput about 78% of capacity.
   const goodput = (r.tenants.a!.goodput + r.tenants.b!.goodput) / r.simulatedSeconds;
-  assert.ok(goodput >= 0.78 * 400, `goodput ${goodput}/s of capacity 400`);
+  assert.ok(goodput >= 0.74 * 400, `goodput ${goodput}/s of capacity 400`);
 });
 
 for (const [policy, buffer] of [
