@@ -144,6 +144,34 @@ test('AIMD converges two equally greedy tenants to equal shares, near capacity a
   assert.ok(goodput >= 0.74 * 400, `goodput ${goodput}/s of capacity 400`);
 });
 
+test('AIMD lets a tenant that arrives mid-run in at once when there is room', () => {
+  // 4 workers × 10 ms: 400/s. 'late' offers 150/s from t = 20 s, next to 150/s of 'early'.
+  const s = scenario(
+    [service('api', { workers: 4 })],
+    call('api', exp(0.01)),
+    [
+      tenant('early', 150, 'get', { slo: { latency: 0.2, percentile: 99 } }),
+      tenant('late', 0, 'get', {
+        slo: { latency: 0.2, percentile: 99 },
+        arrivals: {
+          process: 'schedule',
+          interpolate: 'step',
+          points: [
+            { at: 0, rate: 0 },
+            { at: 20, rate: 150 },
+          ],
+        },
+      }),
+    ],
+    { duration: 40, warmup: 20 },
+  );
+  const late = run(s, 'aimd').tenants.late!;
+  assert.ok(
+    late.rejected < 0.02 * late.offered,
+    `late: ${late.rejected} of ${late.offered} rejected`,
+  );
+});
+
 for (const [policy, buffer] of [
   ['gradient2', 0.5],
   ['envoy-adaptive', 0.25],
