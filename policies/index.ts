@@ -27,3 +27,11 @@ export {
 } from './envoy-adaptive.js';
 export { Aequitas, AEQUITAS_DEFAULTS, type AequitasParams } from './aequitas.js';
 export { Clockwork, CLOCKWORK_DEFAULTS, type ClockworkParams } from './clockwork.js';
+export {
+  ComposedPolicy,
+  createComposedPolicy,
+  mergeDecisions,
+  basePolicySpecs,
+  type BasePolicySpec,
+  type BaseSpec,
+} from './compose.js';

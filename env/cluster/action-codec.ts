@@ -26,7 +26,12 @@
  * Masked slots (no tenant) are ignored whatever their values.
  */
 import { InvalidActionError, InvalidArgumentError } from '../../sim-cluster/errors.js';
-import type { AdmissionKnobs, Decision, TenantDecision } from '../../sim-cluster/enforcement.js';
+import type {
+  AdmissionKnobs,
+  Decision,
+  ServiceDecision,
+  TenantDecision,
+} from '../../sim-cluster/enforcement.js';
 import type { Signals, TenantSignals } from '../../sim-cluster/signals.js';
 import { TenantSlots } from './tenant-slots.js';
 
@@ -162,9 +167,7 @@ export class ActionCodec {
     const d: { -readonly [K in keyof TenantDecision]: TenantDecision[K] } = {};
     const rate = at('rateLimit');
     if (rate !== undefined) {
-      const ratePerSecond = base * 2 * Math.pow(32, rate);
-      const burst = Math.max(1, ratePerSecond * this.params.burstWindows * windowSeconds);
-      d.rateLimit = { ratePerSecond, burst };
+      d.rateLimit = this.bucket(base * 2 * Math.pow(32, rate), windowSeconds);
     }
     const weight = at('weight');
     if (weight !== undefined) d.weight = t.weight * Math.pow(8, weight);
@@ -176,6 +179,134 @@ export class ActionCodec {
     const delay = at('queueDelayThreshold');
     if (delay !== undefined) d.queueDelayThreshold = t.slo.latency * Math.pow(4, delay);
     return d;
+  }
+
+  /**
+   * Residual decoding: the action corrects a base policy's `base` decision for the same
+   * window instead of replacing it, and a = 0 returns `base` itself (same object), so a
+   * zero action reproduces the base policy exactly. Per knob, for a slot's value `a`:
+   * - `rateLimit`: the base's token bucket × 32^a (rate and burst); when the base sets
+   *   none, a < 0 sets `offered rate × 2 × 32^a` as in `decode`, a ≥ 0 keeps none;
+   * - `weight`: (the base's weight, else the scenario's) × 8^a;
+   * - `priority`: the base's priority (default 0) + round(2a);
+   * - `admitProbability`: the base's admit probability (default 1) × 20^min(a, 0) at
+   *   the admission services (only shedding more than the base is possible);
+   * - `concurrencyLimit`, `queueDelayThreshold`: the base's per-tenant value × 4^a; when
+   *   the base sets none, a < 0 sets the value `decode` would and a ≥ 0 keeps none.
+   * Service-level knobs of the base (e.g. Breakwater's credit pools) are kept as they are.
+   */
+  decodeResidual(action: ArrayLike<number>, signals: Signals, base: Decision): Decision {
+    this.check(action);
+    const windowSeconds = signals.endSeconds - signals.startSeconds;
+    const order = this.slots.assign(signals.tenants);
+    const k = this.params.knobs.length;
+    let tenants: Record<string, TenantDecision> | null = null;
+    let admit: Record<string, number> | null = null;
+    for (let slot = 0; slot < order.length; slot++) {
+      const t = signals.tenants[order[slot]!]!;
+      const at = (knob: ClusterKnob): number => {
+        const i = this.knobIndex[knob];
+        return i < 0 ? 0 : (action[slot * k + i] as number);
+      };
+      const b = base.tenants?.[t.name];
+      const d = this.residualTenant(t, b ?? {}, at, windowSeconds);
+      if (d !== null) (tenants ??= { ...base.tenants })[t.name] = d;
+      const p = at('admitProbability');
+      if (p < 0) (admit ??= {})[t.name] = Math.pow(20, p);
+    }
+    if (tenants === null && admit === null) return base;
+    const out: { -readonly [K in keyof Decision]: Decision[K] } = { ...base };
+    if (tenants !== null) out.tenants = tenants;
+    if (admit !== null) this.scaleAdmission(out, admit);
+    return out;
+  }
+
+  /** The tenant's corrected knobs, or null when every correction is 0. */
+  private residualTenant(
+    t: TenantSignals,
+    b: TenantDecision,
+    at: (knob: ClusterKnob) => number,
+    windowSeconds: number,
+  ): TenantDecision | null {
+    const d: { -readonly [K in keyof TenantDecision]: TenantDecision[K] } = { ...b };
+    let changed = false;
+    const offered = Math.max(
+      this.params.minRatePerSecond,
+      windowSeconds > 0 ? t.offered / windowSeconds : 0,
+    );
+    const rate = at('rateLimit');
+    if (rate !== 0 && (b.rateLimit !== undefined || rate < 0)) {
+      const f = Math.pow(32, rate);
+      d.rateLimit =
+        b.rateLimit !== undefined
+          ? {
+              ratePerSecond: b.rateLimit.ratePerSecond * f,
+              burst: Math.max(1, b.rateLimit.burst * f),
+            }
+          : this.bucket(offered * 2 * f, windowSeconds);
+      changed = true;
+    }
+    const weight = at('weight');
+    if (weight !== 0) {
+      d.weight = (b.weight ?? t.weight) * Math.pow(8, weight);
+      changed = true;
+    }
+    const priority = Math.round(2 * at('priority'));
+    if (priority !== 0) {
+      d.priority = (b.priority ?? 0) + priority;
+      changed = true;
+    }
+    const limit = at('concurrencyLimit');
+    if (limit !== 0 && (b.concurrencyLimit !== undefined || limit < 0)) {
+      const f = Math.pow(4, limit);
+      d.concurrencyLimit = Math.max(
+        1,
+        Math.ceil((b.concurrencyLimit ?? offered * t.slo.latency * 2) * f),
+      );
+      changed = true;
+    }
+    const delay = at('queueDelayThreshold');
+    if (delay !== 0 && (b.queueDelayThreshold !== undefined || delay < 0)) {
+      d.queueDelayThreshold = (b.queueDelayThreshold ?? t.slo.latency) * Math.pow(4, delay);
+      changed = true;
+    }
+    return changed ? d : null;
+  }
+
+  /** Multiplies tenants' admit probabilities at the admission services by `factors`. */
+  private scaleAdmission(
+    out: { -readonly [K in keyof Decision]: Decision[K] },
+    factors: Readonly<Record<string, number>>,
+  ): void {
+    if (this.params.admissionServices.length === 0) {
+      const tenants: Record<string, TenantDecision> = { ...out.tenants };
+      for (const [name, f] of Object.entries(factors))
+        tenants[name] = {
+          ...tenants[name],
+          admitProbability: (tenants[name]?.admitProbability ?? 1) * f,
+        };
+      out.tenants = tenants;
+      return;
+    }
+    const services: Record<string, ServiceDecision> = { ...out.services };
+    for (const s of this.params.admissionServices) {
+      const prev = services[s];
+      const knobs: Record<string, AdmissionKnobs> = { ...prev?.tenants };
+      for (const [name, f] of Object.entries(factors)) {
+        const p = knobs[name]?.admitProbability ?? out.tenants?.[name]?.admitProbability ?? 1;
+        knobs[name] = { ...knobs[name], admitProbability: p * f };
+      }
+      services[s] = { ...prev, tenants: knobs };
+    }
+    out.services = services;
+  }
+
+  /** A token bucket of `ratePerSecond` with the codec's burst. */
+  private bucket(ratePerSecond: number, windowSeconds: number) {
+    return {
+      ratePerSecond,
+      burst: Math.max(1, ratePerSecond * this.params.burstWindows * windowSeconds),
+    };
   }
 
   /** Throws `InvalidActionError` unless `action` holds `actionSize` numbers in [-1, 1]. */

@@ -15,6 +15,11 @@
  *   the last; the episode then lasts `episodeWindows` steps and ends truncated (never
  *   terminated: the cluster has no terminal state). The simulated time of an episode is
  *   [0, (warmupWindows + episodeWindows) × controlInterval] of the scenario.
+ * - Residual mode (`base`): a base heuristic (or a composition of heuristics) from the
+ *   policies registry decides on every window's Signals, warmup included, and the action
+ *   corrects its decision (`ActionCodec.decodeResidual`); a zero action reproduces the
+ *   base policy's run exactly. The base gets the `policy` stream of the episode's
+ *   simulation seed, as it would in `simulateWithPolicy` or eval.
  * - Families: `reset({seed})` reseeds the episode stream; every reset draws the
  *   simulation seed from it and, for a scenario family without a fixed `familySeed`, the
  *   family member too — so each episode (and each sub-env of a vector env) may run a
@@ -30,6 +35,14 @@ import type { Decision } from '../../sim-cluster/enforcement.js';
 import type { Scenario } from '../../sim-cluster/scenario/types.js';
 import type { Signals } from '../../sim-cluster/signals.js';
 import { Simulation } from '../../sim-cluster/simulation.js';
+import {
+  basePolicySpecs,
+  createComposedPolicy,
+  type BasePolicySpec,
+  type BaseSpec,
+  type ComposedPolicy,
+} from '../../policies/compose.js';
+import { policyRng } from '../../policies/control-loop.js';
 import { assertAction } from '../check-action.js';
 import type { Env, EnvMetadata, Info, ResetArgs, ResetResult, StepResult } from '../env.js';
 import { Box } from '../spaces/box.js';
@@ -64,6 +77,11 @@ export interface ClusterEnvOptions {
   readonly rejectPenalty?: number;
   /** Action codec parameters beyond slots and knobs (default admission services: the entry services). */
   readonly action?: Omit<ActionCodecOptions, 'slotCount' | 'knobs'>;
+  /**
+   * Residual mode: a base policy (`{policy, config?}`) or a list of them composed knob by
+   * knob (policies/compose.ts); the action corrects the base's decision every window.
+   */
+  readonly base?: BaseSpec;
 }
 
 /** What every reset and step reports besides the observation. */
@@ -93,6 +111,9 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
   private readonly episodeWindows: number;
   private readonly warmupWindows: number;
   private readonly rejectPenalty: number;
+  /** The residual base's specification (null: the action is the whole decision). */
+  readonly base: readonly BasePolicySpec[] | null;
+  private basePolicy: ComposedPolicy | null = null;
   private episodes = new RngStream(0, 'cluster-env/episodes');
   private sim: Simulation | null = null;
   private signals: Signals | null = null;
@@ -115,6 +136,9 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
     if (!(this.rejectPenalty >= 0 && Number.isFinite(this.rejectPenalty)))
       throw new InvalidArgumentError(`rejectPenalty must be >= 0, got ${this.rejectPenalty}`);
     this.familySeed = options.familySeed;
+    this.base = options.base === undefined ? null : basePolicySpecs(options.base, 'ClusterEnv');
+    // Builds it once now so that an unknown name or a bad config fails at construction.
+    if (this.base !== null) createComposedPolicy(this.base, {}, 'ClusterEnv base');
     this.scenarios = new ClusterScenarios(options.scenario ?? DEFAULT_CLUSTER_SCENARIO, {
       ...(options.controlInterval === undefined
         ? {}
@@ -169,12 +193,22 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
       );
     this.signals = null;
     this.sim = new Simulation(model, { seed: simSeed, onWindow: this.onWindow });
+    this.basePolicy =
+      this.base === null
+        ? null
+        : createComposedPolicy(this.base, { rng: policyRng(simSeed) }, 'ClusterEnv base');
+    this.basePolicy?.reset();
     this.observationCodec.reset();
     this.stepsTaken = 0;
     this.windowsDone = 0;
     this.epoch = 0;
     this.ended = false;
-    for (let w = 0; w < this.warmupWindows; w++) this.runWindow();
+    for (let w = 0; w < this.warmupWindows; w++) {
+      // The base governs the warmup windows too (their last is decided on in step).
+      if (w > 0 && this.basePolicy !== null)
+        this.sim.applyDecision(this.basePolicy.decide(this.signals!));
+      this.runWindow();
+    }
     const signals = this.signals!;
     const observation = this.observationCodec.encode(signals, null);
     return { observation, info: this.info(signals, null) };
@@ -186,7 +220,11 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
       throw new ResetNeededError(
         `${CLUSTER_ENV_ID}: ${this.sim === null ? 'step() before reset()' : 'step() after the episode ended'}: call reset() first`,
       );
-    const decision = this.actionCodec.decode(action, this.signals!, ++this.epoch);
+    const signals0 = this.signals!;
+    const decision =
+      this.basePolicy === null
+        ? this.actionCodec.decode(action, signals0, ++this.epoch)
+        : this.actionCodec.decodeResidual(action, signals0, this.basePolicy.decide(signals0));
     this.sim.applyDecision(decision);
     this.runWindow();
     const signals = this.signals!;

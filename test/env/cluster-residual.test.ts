@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ClusterEnv, windowScore, type ClusterInfo } from '../../env/index.js';
+import {
+  createComposedPolicy,
+  policyRng,
+  simulateWithPolicy,
+  type BaseSpec,
+  type Decision,
+  type Signals,
+} from '../../policies/index.js';
+import { ActionCodec } from '../../env/cluster/action-codec.js';
+import { RngStream } from '../../sim-cluster/rng.js';
+import { SMALL_CLUSTER } from './fixtures/small-cluster.js';
+
+const WINDOWS = 40;
+const WARMUP = 3;
+
+/** Every window's Signals and the decision taken on them, from `simulateWithPolicy`. */
+function baseRun(base: BaseSpec, seed: number, interval: number) {
+  const signals: Signals[] = [];
+  const decisions: Decision[] = [];
+  simulateWithPolicy(
+    { ...SMALL_CLUSTER, warmup: 0, duration: (WARMUP + WINDOWS + 1) * interval },
+    createComposedPolicy(base, { rng: policyRng(seed) }),
+    {
+      seed,
+      observe: (s, d) => {
+        signals.push(s);
+        decisions.push(d);
+      },
+    },
+  );
+  return { signals, decisions };
+}
+
+for (const base of [
+  { policy: 'breakwater' },
+  [{ policy: 'retro-drf' }, { policy: 'breakwater' }],
+] as BaseSpec[]) {
+  test(`with a zero action the env runs exactly as simulateWithPolicy(${JSON.stringify(base)})`, () => {
+    const env = new ClusterEnv({
+      scenario: SMALL_CLUSTER,
+      episodeWindows: WINDOWS,
+      warmupWindows: WARMUP,
+      base,
+    });
+    // The simulation seed the env draws first from its episode stream (cluster-env.ts).
+    const simSeed = new RngStream(5, 'cluster-env/episodes').nextInt(2 ** 31);
+    const expected = baseRun(base, simSeed, env.scenarios.controlIntervalSeconds);
+    const zero = new Float32Array(env.actionSpace.shape[0]!);
+    assert.equal(env.reset({ seed: 5 }).info.window, WARMUP - 1);
+    let rateLimits = 0;
+    let concurrencyLimits = 0;
+    for (let t = 0; t < WINDOWS; t++) {
+      const info = env.step(zero).info as ClusterInfo;
+      const w = info.window;
+      assert.equal(w, WARMUP + t);
+      assert.deepEqual(info.decision, expected.decisions[w - 1], `decision after window ${w - 1}`);
+      const { score, tenantScores } = windowScore(expected.signals[w]!);
+      assert.equal(info.score, score, `score of window ${w}`);
+      assert.deepEqual(info.tenantScores, tenantScores);
+      for (const d of Object.values(info.decision!.tenants ?? {})) if (d.rateLimit) rateLimits++;
+      for (const s of Object.values(info.decision!.services ?? {}))
+        if (s.concurrencyLimit !== undefined) concurrencyLimits++;
+    }
+    // The base really acts on this overloaded cluster: Breakwater's credit pools, and
+    // Retro DRF's per-tenant rate limits in the composition.
+    assert.ok(concurrencyLimits > 0);
+    if (Array.isArray(base)) assert.ok(rateLimits > 0, 'the composition sets rate limits');
+  });
+}
+
+test('decodeResidual: a = 0 keeps the base; otherwise rate × 32^a, weight × 8^a, admit × 20^a', () => {
+  const { signals } = baseRun({ policy: 'none' }, 1, 0.1);
+  const window = signals[10]!;
+  const codec = new ActionCodec({ slotCount: 3, admissionServices: ['front'] });
+  const base: Decision = {
+    epoch: 11,
+    ttlSeconds: 0.3,
+    tenants: { gold: { rateLimit: { ratePerSecond: 40, burst: 4 } } },
+    services: { store: { concurrencyLimit: 3 } },
+  };
+  const zero = new Float32Array(codec.actionSize);
+  assert.equal(codec.decodeResidual(zero, window, base), base);
+  // Slots by name: bronze 0, gold 1; knobs rateLimit, weight, admitProbability.
+  const action = Float32Array.from([-0.5, 0.5, -1, -0.2, 0, 0.3, 0.9, 0.9, 0.9]);
+  const d = codec.decodeResidual(action, window, base);
+  const bronze = window.tenants.find((t) => t.name === 'bronze')!;
+  const offered = bronze.offered / (window.endSeconds - window.startSeconds);
+  // bronze had no base limit: a < 0 sets offered × 2 × 32^a, as `decode` does.
+  assert.ok(
+    Math.abs(d.tenants!.bronze!.rateLimit!.ratePerSecond - offered * 2 * 32 ** -0.5) < 1e-9,
+  );
+  assert.ok(Math.abs(d.tenants!.bronze!.weight! - bronze.weight * Math.sqrt(8)) < 1e-9);
+  // gold's base bucket scaled by 32^-0.2 (rate and burst), its weight untouched (a = 0).
+  const f = 32 ** Math.fround(-0.2);
+  assert.ok(Math.abs(d.tenants!.gold!.rateLimit!.ratePerSecond - 40 * f) < 1e-9);
+  assert.ok(Math.abs(d.tenants!.gold!.rateLimit!.burst - 4 * f) < 1e-9);
+  assert.equal(d.tenants!.gold!.weight, undefined);
+  // admit: bronze sheds to 1/20 at the entry service, gold (a > 0) cannot go above 1.
+  assert.equal(d.services!.front!.tenants!.bronze!.admitProbability, 1 / 20);
+  assert.equal(d.services!.front!.tenants!.gold, undefined);
+  // The base's service knobs stay; the slot without a tenant is ignored.
+  assert.deepEqual(d.services!.store, { concurrencyLimit: 3 });
+  assert.equal(Object.keys(d.tenants!).length, 2);
+  assert.equal(d.epoch, 11);
+});
