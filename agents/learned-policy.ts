@@ -7,11 +7,21 @@
  * the bundle's action codec — so there is no train/serve skew. It acts deterministically
  * on the mean of the Gaussian policy (clipped to the action box), as is usual for
  * evaluating PPO (CleanRL's eval, SB3's `deterministic=True`).
+ *
+ * A residual bundle (trained in ClusterEnv's residual mode) names its base policies in
+ * `codec.json`'s `base`; the learned policy rebuilds that composition from the policies
+ * registry and applies the network's action as a correction of the base's decision
+ * (`ActionCodec.decodeResidual`), as the env did in training.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ActionCodec, type ActionCodecJson } from '../env/cluster/action-codec.js';
 import { ObservationCodec, type ObservationCodecJson } from '../env/cluster/observation-codec.js';
-import type { Decision, Policy, Signals } from '../policies/policy.js';
+import {
+  createComposedPolicy,
+  type BasePolicySpec,
+  type ComposedPolicy,
+} from '../policies/compose.js';
+import type { Decision, Policy, PolicyContext, Signals } from '../policies/policy.js';
 import { BundleError } from '../sim-cluster/errors.js';
 import type { ActorCritic } from './actor-critic.js';
 import { loadBundle } from './bundle.js';
@@ -27,6 +37,8 @@ export interface ClusterBundleCodec {
   readonly observationNormalization: RunningMeanStdState | null;
   /** Normalised observations are clipped to ±this. */
   readonly clipObservation: number;
+  /** Residual bundles: the base policies the action corrects (absent or null: none). */
+  readonly base?: readonly BasePolicySpec[] | null;
 }
 
 export class LearnedPolicy implements Policy {
@@ -37,13 +49,19 @@ export class LearnedPolicy implements Policy {
   private readonly raw: Float32Array;
   private readonly normalized: Float32Array;
   private previousAction: Float32Array | null = null;
+  private readonly base: ComposedPolicy | null;
 
   constructor(
     private readonly network: ActorCritic,
     private readonly codec: ClusterBundleCodec,
     name = 'learned',
+    context: PolicyContext = {},
   ) {
     this.name = name;
+    this.base =
+      codec.base === undefined || codec.base === null
+        ? null
+        : createComposedPolicy(codec.base, context, 'codec.json base');
     this.observations = ObservationCodec.fromJSON(codec.observation);
     this.observations.trackRanges = false;
     this.actions = ActionCodec.fromJSON(codec.action);
@@ -63,12 +81,15 @@ export class LearnedPolicy implements Policy {
     else this.normalized.set(observation);
     const action = this.meanAction(this.rms ? this.normalized : observation);
     this.previousAction = action;
+    if (this.base !== null)
+      return this.actions.decodeResidual(action, signals, this.base.decide(signals));
     return this.actions.decode(action, signals, signals.window + 1);
   }
 
   reset(): void {
     this.previousAction = null;
     this.observations.reset();
+    this.base?.reset();
   }
 
   /** The Gaussian policy's mean action for one observation, clipped to [-1, 1]. */
@@ -97,7 +118,7 @@ export class LearnedPolicy implements Policy {
  * Loads the bundle at `dir` (verifying its integrity) as a Policy. Fails with a
  * BundleError saying what is wrong when the bundle is not a cluster policy.
  */
-export function loadLearnedPolicy(dir: string): LearnedPolicy {
+export function loadLearnedPolicy(dir: string, context: PolicyContext = {}): LearnedPolicy {
   const bundle = loadBundle(dir);
   const codec = bundle.codec as Partial<ClusterBundleCodec> | null;
   if (!codec || typeof codec !== 'object' || !codec.observation || !codec.action) {
@@ -116,11 +137,17 @@ export function loadLearnedPolicy(dir: string): LearnedPolicy {
       `${dir}: the network takes ${inputs} inputs but the observation codec produces ${expected}`,
     );
   }
-  return new LearnedPolicy(bundle.network, {
-    env: codec.env ?? 'governor/Cluster-v0',
-    observation: codec.observation,
-    action: codec.action,
-    observationNormalization: codec.observationNormalization ?? null,
-    clipObservation: codec.clipObservation ?? 10,
-  });
+  return new LearnedPolicy(
+    bundle.network,
+    {
+      env: codec.env ?? 'governor/Cluster-v0',
+      observation: codec.observation,
+      action: codec.action,
+      observationNormalization: codec.observationNormalization ?? null,
+      clipObservation: codec.clipObservation ?? 10,
+      base: codec.base ?? null,
+    },
+    'learned',
+    context,
+  );
 }

@@ -58,4 +58,9 @@ export type NetworkSpec =
       readonly layout: TenantObservationLayout;
       readonly actionsPerTenant: number;
       readonly hidden: number;
+      /**
+       * Initial log standard deviation of the Gaussian head (default 0). A residual
+       * policy starts lower, so early exploration stays near its base.
+       */
+      readonly initLogStd?: number;
     };

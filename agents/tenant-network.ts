@@ -80,7 +80,7 @@ export function createTenantNetwork(spec: TenantSpec, rng: RngStream): ActorCrit
   const criticHead = createMlp([contextDim, h, 1], 1, rng.fork('critic-head'));
   const actorEncoder = createMlp([layout.slotDim + g, h, h], Math.SQRT2, rng.fork('actor'));
   const actorHead = createMlp([h + contextDim, h, k], 0.01, rng.fork('actor-head'));
-  const logStd = tf.variable(tf.zeros([k]), true);
+  const logStd = tf.variable(tf.fill([k], spec.initLogStd ?? 0), true);
   const parameters = [
     ...nameLayers('critic.encoder', criticEncoder),
     ...nameLayers('critic.head', criticHead),

@@ -8,6 +8,7 @@ import { createActorCritic, disposeActorCritic } from '../../agents/actor-critic
 import { saveBundle } from '../../agents/bundle.js';
 import { loadLearnedPolicy } from '../../agents/learned-policy.js';
 import { simulateWithPolicy } from '../../policies/control-loop.js';
+import { createComposedPolicy } from '../../policies/compose.js';
 import { BundleError } from '../../sim-cluster/errors.js';
 import { RngStream } from '../../sim-cluster/rng.js';
 import { resolveScenario } from '../../sim-cluster/scenario/load.js';
@@ -74,4 +75,28 @@ test('a bundle trained on another env is refused with a clear reason', () => {
     (e: unknown) =>
       e instanceof BundleError && /not a cluster policy bundle.*CartPole-v1/.test(e.message),
   );
+});
+
+test('a residual bundle rebuilds its base: with a zero-output head it runs exactly as the base', () => {
+  const base = [{ policy: 'retro-drf' }, { policy: 'breakwater' }];
+  const scenario = resolveScenario('two-tenants');
+  const run = (policy: Parameters<typeof simulateWithPolicy>[1]) => {
+    const decisions: string[] = [];
+    const summary = simulateWithPolicy(scenario, policy, {
+      seed: 3,
+      durationSeconds: 20,
+      observe: (_, d) => decisions.push(JSON.stringify(d)),
+    });
+    return { ...summary, policy: '', wallSeconds: 0, decisions };
+  };
+  const zero = loadLearnedPolicy(untrainedClusterBundle(5, 16, { base, zeroHead: true }));
+  const expected = run(createComposedPolicy(base));
+  assert.deepEqual(run(zero), expected);
+  assert.ok(
+    expected.decisions.some((d) => d.includes('rateLimit')),
+    'the base rate-limits',
+  );
+  // An untrained (nonzero) head corrects the base, so the run differs.
+  const corrected = loadLearnedPolicy(untrainedClusterBundle(5, 16, { base }));
+  assert.notDeepEqual(run(corrected).decisions, expected.decisions);
 });
