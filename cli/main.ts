@@ -7,8 +7,8 @@
  * 2 a usage error or bad input (one clear line, never a stack trace).
  */
 import { Command, CommanderError } from 'commander';
-import { GovernorError } from '../sim-cluster/errors.js';
 import { registerCommands } from './commands/index.js';
+import { reportError } from './report-error.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const program = new Command();
@@ -24,20 +24,6 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     return reportError(error);
   }
-}
-
-/** Turns an error into an exit code; user mistakes get one line, bugs get a stack. */
-export function reportError(error: unknown): number {
-  if (error instanceof CommanderError) {
-    // commander has already printed its message (or the help text).
-    return error.exitCode === 0 ? 0 : 2;
-  }
-  if (error instanceof GovernorError) {
-    process.stderr.write(`governor: ${error.message}\n`);
-    return 2;
-  }
-  process.stderr.write(`governor: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
-  return 1;
 }
 
 main(process.argv).then(

@@ -13,3 +13,6 @@ export * from './evaluate.js';
 export * from './tensorboard.js';
 export * from './cluster-run.js';
 export * from './inspect-bundle.js';
+export { trainResidual, residualEnvOptions, RESIDUAL_TRAIN_DEFAULTS } from './residual-run.js';
+export type { ResidualTrainConfig, ResidualTrainSummary } from './residual-run.js';
+export { parsePretrainedConfig, DEFAULT_PRETRAINED_CONFIG } from './pretrained-config.js';

@@ -7,13 +7,15 @@
  * log-std low, so training starts from the base and explores close to it.
  *
  * Writes to an output directory: `metrics.jsonl` (one `{step, tag, value}` per line,
- * streamed), `bundle/` (the policy bundle, rewritten atomically every `bundleEvery`
- * iterations and at the end). An edge module: reads the wall clock and writes files.
+ * streamed) and the policy bundle (`bundle/` unless `bundleDir` says otherwise),
+ * rewritten atomically every `bundleEvery` iterations and at the end. The summary holds
+ * the training curve as CSV (per iteration, the mean score of the episodes ending in it).
+ * An edge module: reads the wall clock and writes files.
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClusterEnv, SyncVectorEnv } from '../env/index.js';
-import type { ClusterEnvOptions } from '../env/index.js';
+import type { ClusterEnvOptions, ClusterKnob } from '../env/index.js';
 import { basePolicySpecs, type BaseSpec } from '../policies/compose.js';
 import { selectBackend } from '../agents/backend.js';
 import { saveBundle } from '../agents/bundle.js';
@@ -31,6 +33,8 @@ export interface ResidualTrainConfig {
   readonly episodeWindows: number;
   readonly warmupWindows: number;
   readonly maxTenants: number;
+  /** The knobs the policy corrects (ClusterEnv's `knobs`). */
+  readonly knobs: readonly ClusterKnob[];
   readonly totalSteps: number;
   readonly seed: number;
   /** Width of the per-tenant network. */
@@ -49,10 +53,11 @@ export const RESIDUAL_TRAIN_DEFAULTS: ResidualTrainConfig = {
   episodeWindows: 100,
   warmupWindows: 5,
   maxTenants: 8,
+  knobs: ['rateLimit', 'weight'],
   totalSteps: 100_000,
   seed: 1,
   hidden: 64,
-  initLogStd: -1.5,
+  initLogStd: -2,
   ppo: {
     numEnvs: 8,
     numSteps: 50,
@@ -72,6 +77,8 @@ export interface ResidualTrainSummary {
   /** Mean episode score (mean window score) of the last 20 episodes. */
   readonly meanScoreLast20: number;
   readonly stepsPerSecond: number;
+  /** `step,episodes,mean_episode_score`, one row per iteration in which episodes ended. */
+  readonly curveCsv: string;
 }
 
 /** The env options of a residual training run (also what its bundle records). */
@@ -82,6 +89,7 @@ export function residualEnvOptions(config: ResidualTrainConfig): ClusterEnvOptio
     episodeWindows: config.episodeWindows,
     warmupWindows: config.warmupWindows,
     maxTenants: config.maxTenants,
+    knobs: config.knobs,
   };
 }
 
@@ -89,8 +97,9 @@ export function residualEnvOptions(config: ResidualTrainConfig): ClusterEnvOptio
 export async function trainResidual(
   config: ResidualTrainConfig,
   outDir: string,
-  options: { clock?: () => number; log?: (line: string) => void } = {},
+  options: { clock?: () => number; log?: (line: string) => void; bundleDir?: string } = {},
 ): Promise<ResidualTrainSummary> {
+  const bundleDir = options.bundleDir ?? join(outDir, 'bundle');
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const clock = options.clock ?? (() => 0);
   if (!(config.totalSteps > 0))
@@ -119,12 +128,15 @@ export async function trainResidual(
   });
   mkdirSync(outDir, { recursive: true });
   const metrics = openSync(join(outDir, 'metrics.jsonl'), 'w');
+  const curve = ['step,episodes,mean_episode_score'];
   const scores: number[] = [];
+  const iterationScores: number[] = [];
   let episodes = 0;
   const onMetric = (m: Metric) => {
     writeSync(metrics, `${JSON.stringify(m)}\n`);
     if (m.tag === 'charts/episodic_return') {
       episodes++;
+      iterationScores.push(m.value / config.episodeWindows);
       scores.push(m.value / config.episodeWindows);
       if (scores.length > 20) scores.shift();
     }
@@ -138,7 +150,7 @@ export async function trainResidual(
     base: envOptions.base === undefined ? null : basePolicySpecs(envOptions.base),
   });
   const writeBundle = () =>
-    saveBundle(join(outDir, 'bundle'), ppo.network, codec(), {
+    saveBundle(bundleDir, ppo.network, codec(), {
       algorithm: 'ppo-residual',
       env: 'governor/Cluster-v0',
       envOptions,
@@ -155,6 +167,11 @@ export async function trainResidual(
       clock,
       onMetric,
       onIteration: (p) => {
+        if (iterationScores.length > 0)
+          curve.push(
+            `${p.globalStep},${iterationScores.length},${mean(iterationScores).toFixed(5)}`,
+          );
+        iterationScores.length = 0;
         const s = mean(scores);
         log(
           `iteration ${p.iteration}: ${p.globalStep} steps, ${episodes} episodes, mean score (last 20) ${s.toFixed(4)}`,
@@ -174,6 +191,7 @@ export async function trainResidual(
     episodes,
     meanScoreLast20: mean(scores),
     stepsPerSecond: elapsed > 0 ? ppo.globalStep / elapsed : 0,
+    curveCsv: `${curve.join('\n')}\n`,
   };
   ppo.dispose();
   return summary;

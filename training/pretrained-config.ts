@@ -1,0 +1,97 @@
+/**
+ * The config of the pretrained policy's training run (training/configs/pretrained.yaml,
+ * run by `npm run train:pretrained`): the residual training settings of
+ * `ResidualTrainConfig`, plus where the run directory and the bundle go. Every field is
+ * checked; errors name the file and the field.
+ */
+import { parse as parseYaml } from 'yaml';
+import { CLEANRL_PPO_CONTINUOUS } from '../agents/ppo-config.js';
+import { basePolicySpecs, createComposedPolicy } from '../policies/compose.js';
+import { InvalidConfigError } from '../sim-cluster/errors.js';
+import { RESIDUAL_TRAIN_DEFAULTS, type ResidualTrainConfig } from './residual-run.js';
+
+export const DEFAULT_PRETRAINED_CONFIG = 'training/configs/pretrained.yaml';
+
+export interface PretrainedConfig extends ResidualTrainConfig {
+  /** Run directory: metrics.jsonl and curve.csv. */
+  readonly out: string;
+  /** Where the policy bundle goes. */
+  readonly bundle: string;
+}
+
+const kindOf = (v: unknown) => (Array.isArray(v) ? 'list' : v === null ? 'null' : typeof v);
+
+/** Parses and validates a pretrained-policy config; errors name the file and field. */
+export function parsePretrainedConfig(text: string, file: string): PretrainedConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new InvalidConfigError(file, '', `not valid YAML (${(error as Error).message})`);
+  }
+  if (kindOf(raw) !== 'object')
+    throw new InvalidConfigError(file, '', `must be a mapping, got a ${kindOf(raw)}`);
+  const defaults: Record<string, unknown> = {
+    ...RESIDUAL_TRAIN_DEFAULTS,
+    out: 'runs/pretrained',
+    bundle: 'pretrained/governor-pretrained',
+  };
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (!(key in defaults))
+      throw new InvalidConfigError(
+        file,
+        key,
+        `unknown field (known: ${Object.keys(defaults).join(', ')})`,
+      );
+    if (key === 'base') {
+      out.base = basePolicySpecs(value as never, file);
+      createComposedPolicy(out.base as never, {}, file); // unknown names and bad configs fail here
+    } else if (key === 'ppo') out.ppo = ppoOverrides(value, file);
+    else {
+      const expected = kindOf(defaults[key]);
+      if (kindOf(value) !== expected)
+        throw new InvalidConfigError(
+          file,
+          key,
+          `must be a ${expected}, got ${JSON.stringify(value)}`,
+        );
+      out[key] = value;
+    }
+  }
+  const c = out as unknown as PretrainedConfig;
+  for (const key of [
+    'episodeWindows',
+    'warmupWindows',
+    'maxTenants',
+    'totalSteps',
+    'hidden',
+  ] as const)
+    if (!(Number.isSafeInteger(c[key]) && c[key] > 0))
+      throw new InvalidConfigError(file, key, `must be a positive integer, got ${c[key]}`);
+  if (!(Number.isSafeInteger(c.seed) && c.seed >= 0))
+    throw new InvalidConfigError(file, 'seed', `must be a non-negative integer, got ${c.seed}`);
+  return c;
+}
+
+function ppoOverrides(value: unknown, file: string): Record<string, unknown> {
+  if (kindOf(value) !== 'object')
+    throw new InvalidConfigError(file, 'ppo', `must be a mapping, got a ${kindOf(value)}`);
+  const defaults = CLEANRL_PPO_CONTINUOUS as unknown as Record<string, unknown>;
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (!(key in defaults))
+      throw new InvalidConfigError(
+        file,
+        `ppo.${key}`,
+        `unknown PPO setting (known: ${Object.keys(defaults).join(', ')})`,
+      );
+    const expected = defaults[key] === null ? 'number' : kindOf(defaults[key]);
+    if (kindOf(v) !== expected && !(key === 'targetKl' && v === null))
+      throw new InvalidConfigError(
+        file,
+        `ppo.${key}`,
+        `must be a ${expected}, got ${JSON.stringify(v)}`,
+      );
+  }
+  return value as Record<string, unknown>;
+}
