@@ -6,7 +6,7 @@
  * Exit codes: 0 success; 1 an internal failure (a bug: printed with its stack);
  * 2 a usage error or bad input (one clear line, never a stack trace).
  */
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { reportError } from './report-error.js';
 
