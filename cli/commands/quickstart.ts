@@ -5,13 +5,15 @@
  * `--train-steps N` first trains a policy for N steps with the pretrained bundle's
  * committed config (training/configs/pretrained.yaml) and evaluates that one instead.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { UsageError } from '../../sim-cluster/errors.js';
 import { trainCluster } from '../../training/cluster-run.js';
-import { loadTrainConfig, validateTrainConfig } from '../../training/config.js';
+import { validateTrainConfig } from '../../training/config.js';
+import { parsePretrainedConfig } from '../../training/pretrained-config.js';
+import { trainResidual } from '../../training/residual-run.js';
 import { evaluateSuite } from './eval.js';
 
 /** The repository root (from dist/cli/commands/ or cli/commands/). */
@@ -40,16 +42,25 @@ async function quickstart(o: QuickstartOptions): Promise<void> {
   let policy = o.policy ?? PRETRAINED_BUNDLE;
   if (o.trainSteps !== undefined) {
     const steps = positiveInteger('--train-steps', o.trainSteps);
-    const base = existsSync(PRETRAINED_CONFIG)
-      ? loadTrainConfig(PRETRAINED_CONFIG)
-      : validateTrainConfig({}, '<defaults>', ROOT);
     const run = join(o.out, 'run');
-    process.stderr.write(`training ${steps} steps first (${base.source}) into ${run}\n`);
-    await trainCluster({
-      config: { ...base, totalSteps: steps, eval: null },
-      outDir: run,
-    });
     policy = join(run, 'bundle');
+    if (existsSync(PRETRAINED_CONFIG)) {
+      // The pretrained bundle's own config (residual PPO, npm run train:pretrained).
+      const config = parsePretrainedConfig(
+        readFileSync(PRETRAINED_CONFIG, 'utf8'),
+        PRETRAINED_CONFIG,
+      );
+      process.stderr.write(`training ${steps} steps first (${PRETRAINED_CONFIG}) into ${run}\n`);
+      // A scenario path in the config is relative to the repository root.
+      const scenario = existsSync(join(ROOT, config.scenario))
+        ? join(ROOT, config.scenario)
+        : config.scenario;
+      await trainResidual({ ...config, scenario, totalSteps: steps }, run, { bundleDir: policy });
+    } else {
+      const base = validateTrainConfig({}, '<defaults>', ROOT);
+      process.stderr.write(`training ${steps} steps first (${base.source}) into ${run}\n`);
+      await trainCluster({ config: { ...base, totalSteps: steps, eval: null }, outDir: run });
+    }
   } else if (!existsSync(join(policy, 'manifest.json'))) {
     throw new UsageError(
       o.policy === undefined
