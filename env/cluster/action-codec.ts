@@ -217,7 +217,7 @@ export class ActionCodec {
     if (tenants === null && admit === null) return base;
     const out: { -readonly [K in keyof Decision]: Decision[K] } = { ...base };
     if (tenants !== null) out.tenants = tenants;
-    if (admit !== null) this.scaleAdmission(out, admit);
+    if (admit !== null) this.scaleAdmission(out, admit, signals);
     return out;
   }
 
@@ -277,8 +277,13 @@ export class ActionCodec {
   private scaleAdmission(
     out: { -readonly [K in keyof Decision]: Decision[K] },
     factors: Readonly<Record<string, number>>,
+    signals: Signals,
   ): void {
-    if (this.params.admissionServices.length === 0) {
+    // As in `decode`: admission services the observed cluster lacks are skipped.
+    const at = this.params.admissionServices.filter((s) =>
+      signals.services.some((x) => x.name === s),
+    );
+    if (at.length === 0) {
       const tenants: Record<string, TenantDecision> = { ...out.tenants };
       for (const [name, f] of Object.entries(factors))
         tenants[name] = {
@@ -289,7 +294,7 @@ export class ActionCodec {
       return;
     }
     const services: Record<string, ServiceDecision> = { ...out.services };
-    for (const s of this.params.admissionServices) {
+    for (const s of at) {
       const prev = services[s];
       const knobs: Record<string, AdmissionKnobs> = { ...prev?.tenants };
       for (const [name, f] of Object.entries(factors)) {
