@@ -5,7 +5,8 @@
  * (training/configs/pretrained.yaml) and writes the bundle (default
  * pretrained/governor-pretrained), DIR/metrics.jsonl and DIR/curve.csv, the training
  * curve. One command reproduces the committed bundle (same config, same seed; the
- * figures are bit-identical on the same tfjs backend).
+ * figures are bit-identical on the same tfjs backend). The bundle is the policy that
+ * scored best on the config's validation episodes (training/residual-run.ts).
  *
  * Exit codes: 0 success; 2 a usage error or a bad config (one line naming the file and
  * field); 1 an internal failure.
@@ -63,6 +64,12 @@ async function main(argv: string[]): Promise<void> {
       `${summary.meanScoreLast20.toFixed(4)}, ${summary.stepsPerSecond.toFixed(1)} steps/s, ` +
       `${((performance.now() - started) / 1000).toFixed(0)} s); wrote ${bundleDir} and ${outDir}/curve.csv\n`,
   );
+  if (summary.bundleValidationScore !== null)
+    process.stdout.write(
+      `bundle: the policy at ${summary.bundleStep} steps, validation score ` +
+        `${summary.bundleValidationScore.toFixed(4)} (base alone ${summary.baseValidationScore!.toFixed(4)}); ` +
+        `feature ranges from ${summary.featureRangeEpisodes} episodes\n`,
+    );
 }
 
 main(process.argv.slice(2)).then(

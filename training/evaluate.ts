@@ -3,7 +3,9 @@
  * Gaussian (clipped to the action box), runs one episode per (validation scenario, seed)
  * on a plain `ClusterEnv`; the metric is the episode's mean window SLO score
  * (`info.score`, unshaped). All episodes step together, one batched forward pass per
- * step. Deterministic: fixed scenarios, fixed seeds, no sampling.
+ * step. Deterministic: fixed scenarios, fixed seeds, no sampling. With no network the
+ * action is zero: in residual mode that is the base policy alone, the reference a
+ * residual policy is selected against.
  */
 import type { ActorCritic } from '../agents/actor-critic.js';
 import { act } from '../agents/act.js';
@@ -14,7 +16,8 @@ import type { ClusterEnvOptions } from '../env/cluster/cluster-env.js';
 import type { EvalScenario } from './config.js';
 
 export interface EvalInputs {
-  readonly network: ActorCritic;
+  /** The policy; null: the zero action. */
+  readonly network: ActorCritic | null;
   readonly obsRms: RunningMeanStdState | null;
   readonly clipObservation: number;
   readonly cluster: Omit<ClusterEnvOptions, 'scenario' | 'familySeed'>;
@@ -49,7 +52,7 @@ export function evaluate(inputs: EvalInputs): Map<string, number> {
   while (done.some((d) => d === 0)) {
     if (rms) normalizeRows(rms, raw, obs, inputs.clipObservation);
     else obs.set(raw);
-    const { actions } = act(inputs.network, obs, n, zeros);
+    const actions = inputs.network === null ? zeros : act(inputs.network, obs, n, zeros).actions;
     for (let i = 0; i < n; i++) {
       if (done[i] === 1) continue;
       const a = actions

@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { CLEANRL_PPO_CONTINUOUS } from '../agents/ppo-config.js';
 import { basePolicySpecs, createComposedPolicy } from '../policies/compose.js';
 import { InvalidConfigError } from '../sim-cluster/errors.js';
+import type { EvalScenario } from './config.js';
 import { RESIDUAL_TRAIN_DEFAULTS, type ResidualTrainConfig } from './residual-run.js';
 
 export const DEFAULT_PRETRAINED_CONFIG = 'training/configs/pretrained.yaml';
@@ -48,6 +49,7 @@ export function parsePretrainedConfig(text: string, file: string): PretrainedCon
       out.base = basePolicySpecs(value as never, file);
       createComposedPolicy(out.base as never, {}, file); // unknown names and bad configs fail here
     } else if (key === 'ppo') out.ppo = ppoOverrides(value, file);
+    else if (key === 'validation') out.validation = validationScenarios(value, file);
     else {
       const expected = kindOf(defaults[key]);
       if (kindOf(value) !== expected)
@@ -69,9 +71,73 @@ export function parsePretrainedConfig(text: string, file: string): PretrainedCon
   ] as const)
     if (!(Number.isSafeInteger(c[key]) && c[key] > 0))
       throw new InvalidConfigError(file, key, `must be a positive integer, got ${c[key]}`);
+  for (const key of ['rateCorrection', 'weightCorrection'] as const)
+    if (!(c[key] > 1 && Number.isFinite(c[key])))
+      throw new InvalidConfigError(file, key, `must be a finite number > 1, got ${c[key]}`);
+  if (!(Number.isSafeInteger(c.validationEvery) && c.validationEvery >= 0))
+    throw new InvalidConfigError(
+      file,
+      'validationEvery',
+      `must be a non-negative integer, got ${c.validationEvery}`,
+    );
   if (!(Number.isSafeInteger(c.seed) && c.seed >= 0))
     throw new InvalidConfigError(file, 'seed', `must be a non-negative integer, got ${c.seed}`);
   return c;
+}
+
+/** `validation`: a list of `{name?, scenario, familySeed?, seeds?}` (names unique). */
+function validationScenarios(value: unknown, file: string): EvalScenario[] {
+  if (kindOf(value) !== 'list')
+    throw new InvalidConfigError(file, 'validation', `must be a list, got a ${kindOf(value)}`);
+  const names = new Set<string>();
+  return (value as unknown[]).map((entry, i) => {
+    const at = `validation[${i}]`;
+    if (kindOf(entry) !== 'object')
+      throw new InvalidConfigError(file, at, `must be a mapping, got a ${kindOf(entry)}`);
+    const e = entry as Record<string, unknown>;
+    for (const key of Object.keys(e))
+      if (!['name', 'scenario', 'familySeed', 'seeds'].includes(key))
+        throw new InvalidConfigError(
+          file,
+          `${at}.${key}`,
+          'unknown field (known: name, scenario, familySeed, seeds)',
+        );
+    if (typeof e.scenario !== 'string' || e.scenario === '')
+      throw new InvalidConfigError(
+        file,
+        `${at}.scenario`,
+        `must be a scenario name or file, got ${JSON.stringify(e.scenario)}`,
+      );
+    const nonNegative = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+    if (e.familySeed !== undefined && !nonNegative(e.familySeed))
+      throw new InvalidConfigError(
+        file,
+        `${at}.familySeed`,
+        `must be a non-negative integer, got ${JSON.stringify(e.familySeed)}`,
+      );
+    const seeds = e.seeds ?? [1];
+    if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every(nonNegative))
+      throw new InvalidConfigError(
+        file,
+        `${at}.seeds`,
+        `must be a non-empty list of non-negative integers, got ${JSON.stringify(seeds)}`,
+      );
+    const name =
+      e.name ?? `${e.scenario}${e.familySeed === undefined ? '' : `#${String(e.familySeed)}`}`;
+    if (typeof name !== 'string' || names.has(name))
+      throw new InvalidConfigError(
+        file,
+        `${at}.name`,
+        `must be a unique string, got ${JSON.stringify(name)}`,
+      );
+    names.add(name);
+    return {
+      name,
+      scenario: e.scenario,
+      seeds: seeds as number[],
+      ...(e.familySeed === undefined ? {} : { familySeed: e.familySeed as number }),
+    };
+  });
 }
 
 function ppoOverrides(value: unknown, file: string): Record<string, unknown> {

@@ -65,6 +65,14 @@ export interface ActionCodecJson {
   readonly burstWindows: number;
   /** Decision time-to-live in windows (the lease before defaults return). */
   readonly ttlWindows: number;
+  /**
+   * Residual decoding only: a rate-limit correction `a` multiplies the base's limit by
+   * `residualRateBase^a` (default 32). Bundles written before it existed lack it and
+   * decode with the default, as they were trained.
+   */
+  readonly residualRateBase: number;
+  /** Residual decoding only: a weight correction multiplies by `residualWeightBase^a` (default 8). */
+  readonly residualWeightBase: number;
 }
 
 export type ActionCodecOptions = Partial<Omit<ActionCodecJson, 'kind' | 'version'>>;
@@ -96,6 +104,8 @@ export class ActionCodec {
       minRatePerSecond: positive(options.minRatePerSecond ?? 1, 'minRatePerSecond'),
       burstWindows: positive(options.burstWindows ?? 1, 'burstWindows'),
       ttlWindows: positive(options.ttlWindows ?? 2, 'ttlWindows'),
+      residualRateBase: correctionBase(options.residualRateBase ?? 32, 'residualRateBase'),
+      residualWeightBase: correctionBase(options.residualWeightBase ?? 8, 'residualWeightBase'),
     };
     this.slots = new TenantSlots(this.params.slotCount);
     const index = {} as Record<ClusterKnob, number>;
@@ -185,9 +195,11 @@ export class ActionCodec {
    * Residual decoding: the action corrects a base policy's `base` decision for the same
    * window instead of replacing it, and a = 0 returns `base` itself (same object), so a
    * zero action reproduces the base policy exactly. Per knob, for a slot's value `a`:
-   * - `rateLimit`: the base's token bucket × 32^a (rate and burst); when the base sets
-   *   none, a < 0 sets `offered rate × 2 × 32^a` as in `decode`, a ≥ 0 keeps none;
-   * - `weight`: (the base's weight, else the scenario's) × 8^a;
+   * - `rateLimit`: the base's token bucket × R^a (rate and burst), R = `residualRateBase`
+   *   (default 32); when the base sets none, a < 0 sets `offered rate × 2 × R^a`, a ≥ 0
+   *   keeps none;
+   * - `weight`: (the base's weight, else the scenario's) × W^a, W = `residualWeightBase`
+   *   (default 8);
    * - `priority`: the base's priority (default 0) + round(2a);
    * - `admitProbability`: the base's admit probability (default 1) × 20^min(a, 0) at
    *   the admission services (only shedding more than the base is possible);
@@ -236,7 +248,7 @@ export class ActionCodec {
     );
     const rate = at('rateLimit');
     if (rate !== 0 && (b.rateLimit !== undefined || rate < 0)) {
-      const f = Math.pow(32, rate);
+      const f = Math.pow(this.params.residualRateBase, rate);
       d.rateLimit =
         b.rateLimit !== undefined
           ? {
@@ -248,7 +260,7 @@ export class ActionCodec {
     }
     const weight = at('weight');
     if (weight !== 0) {
-      d.weight = (b.weight ?? t.weight) * Math.pow(8, weight);
+      d.weight = (b.weight ?? t.weight) * Math.pow(this.params.residualWeightBase, weight);
       changed = true;
     }
     const priority = Math.round(2 * at('priority'));
@@ -365,6 +377,13 @@ export function checkKnobs(knobs: readonly ClusterKnob[]): ClusterKnob[] {
 export function positive(value: number, name: string): number {
   if (!(value > 0 && Number.isFinite(value)))
     throw new InvalidArgumentError(`${name} must be a positive finite number, got ${value}`);
+  return value;
+}
+
+/** A correction base: finite and > 1 (at 1 a knob could not be corrected at all). */
+function correctionBase(value: number, name: string): number {
+  if (!(value > 1 && Number.isFinite(value)))
+    throw new InvalidArgumentError(`${name} must be a finite number > 1, got ${value}`);
   return value;
 }
 

@@ -106,3 +106,46 @@ test('decodeResidual: a = 0 keeps the base; otherwise rate × 32^a, weight × 8^
   assert.equal(Object.keys(d.tenants!).length, 2);
   assert.equal(d.epoch, 11);
 });
+
+test('decodeResidual with residualRateBase 4, residualWeightBase 2: a = 0 keeps the base, a scales by 4^a and 2^a', () => {
+  const { signals } = baseRun({ policy: 'none' }, 1, 0.1);
+  const window = signals[10]!;
+  const codec = new ActionCodec({
+    slotCount: 3,
+    knobs: ['rateLimit', 'weight'],
+    residualRateBase: 4,
+    residualWeightBase: 2,
+  });
+  const base: Decision = {
+    epoch: 11,
+    ttlSeconds: 0.3,
+    tenants: {
+      bronze: { rateLimit: { ratePerSecond: 10, burst: 2 }, weight: 0.5 },
+      gold: { rateLimit: { ratePerSecond: 40, burst: 4 } },
+    },
+  };
+  assert.equal(codec.decodeResidual(new Float32Array(codec.actionSize), window, base), base);
+  // Slots by name: bronze 0, gold 1; knobs rateLimit, weight. The extremes are bounded.
+  const d = codec.decodeResidual(Float32Array.from([1, -1, -1, 1, 0, 0]), window, base);
+  assert.deepEqual(d.tenants!.bronze!.rateLimit, { ratePerSecond: 40, burst: 8 });
+  assert.equal(d.tenants!.bronze!.weight, 0.25);
+  assert.deepEqual(d.tenants!.gold!.rateLimit, { ratePerSecond: 10, burst: 1 });
+  const gold = window.tenants.find((t) => t.name === 'gold')!;
+  assert.equal(d.tenants!.gold!.weight, gold.weight * 2);
+  // The bases travel with the codec; a codec written before they existed decodes as
+  // it was trained (× 32^a, × 8^a).
+  const copy = ActionCodec.fromJSON(JSON.parse(JSON.stringify(codec)));
+  assert.deepEqual(copy.decodeResidual(Float32Array.from([1, -1, -1, 1, 0, 0]), window, base), d);
+  const { residualRateBase, residualWeightBase, ...old } = codec.toJSON();
+  assert.deepEqual([residualRateBase, residualWeightBase], [4, 2]);
+  const legacy = ActionCodec.fromJSON(old as never);
+  assert.deepEqual([legacy.params.residualRateBase, legacy.params.residualWeightBase], [32, 8]);
+  assert.throws(
+    () => new ActionCodec({ residualRateBase: 1 }),
+    /residualRateBase must be a finite number > 1, got 1/,
+  );
+  assert.throws(
+    () => new ActionCodec({ residualWeightBase: NaN }),
+    /residualWeightBase .* got NaN/,
+  );
+});

@@ -46,6 +46,17 @@ test('bad pretrained configs name the file, the field and the rule', () => {
   fails('base: []', /must name at least one policy/);
   fails('- 1', /must be a mapping, got a list/);
   fails('a: [', /not valid YAML/);
+  fails('rateCorrection: 1', /must be a finite number > 1, got 1 at rateCorrection/);
+  fails('weightCorrection: x', /must be a number, got "x" at weightCorrection/);
+  fails('validationEvery: -1', /must be a non-negative integer, got -1 at validationEvery/);
+  fails('validation: { scenario: x }', /must be a list, got a object at validation/);
+  fails('validation: [{ scenario: 3 }]', /at validation\[0\]\.scenario/);
+  fails('validation: [{ scenario: x, seed: [1] }]', /unknown field .* at validation\[0\]\.seed/);
+  fails('validation: [{ scenario: x, seeds: [] }]', /non-empty list .* at validation\[0\]\.seeds/);
+  fails(
+    'validation: [{ scenario: x, familySeed: 1 }, { scenario: x, familySeed: 1 }]',
+    /must be a unique string, got "x#1" at validation\[1\]\.name/,
+  );
 });
 
 const script = 'dist/cli/train-pretrained.js';
@@ -61,6 +72,10 @@ test('train:pretrained trains, writes a residual bundle that loads with its base
       'warmupWindows: 1',
       'totalSteps: 16',
       'hidden: 8',
+      'rateCorrection: 4',
+      'weightCorrection: 2',
+      'validationEvery: 1',
+      'validation: [{ scenario: training/families/stress.yaml, familySeed: 3, seeds: [1, 2] }]',
       'ppo: { numEnvs: 2, numSteps: 4, numMinibatches: 2, updateEpochs: 1, hidden: [8] }',
       `out: ${join(dir, 'run')}`,
       `bundle: ${join(dir, 'bundle')}`,
@@ -72,12 +87,41 @@ test('train:pretrained trains, writes a residual bundle that loads with its base
   const curve = readFileSync(join(dir, 'run', 'curve.csv'), 'utf8')
     .trim()
     .split('\n');
-  assert.equal(curve[0], 'step,episodes,mean_episode_score');
+  assert.equal(curve[0], 'step,episodes,mean_episode_score,validation_score');
   assert.ok(curve.length >= 2, 'episodes of 4 windows end within 16 steps');
+  // Validated before training and after each of the 2 iterations (numEnvs × numSteps = 8).
+  const validated = curve.slice(1).map((row) => row.split(','));
+  assert.deepEqual(
+    validated.filter((r) => r[3] !== '').map((r) => r[0]),
+    ['0', '8', '16'],
+  );
+  assert.match(run.stderr, /validation at 0 steps .*\(base alone 0\.\d+; best so far\)/);
   const policy = loadLearnedPolicy(join(dir, 'bundle'));
   assert.equal(policy.name, 'learned');
   const codec = JSON.parse(readFileSync(join(dir, 'bundle', 'codec.json'), 'utf8'));
   assert.deepEqual(codec.base, [{ policy: 'retro-drf' }, { policy: 'breakwater' }]);
+  assert.equal(codec.action.residualRateBase, 4);
+  assert.equal(codec.action.residualWeightBase, 2);
+  // The bundle is the best-validated policy, and records the feature ranges of the run.
+  const training = JSON.parse(readFileSync(join(dir, 'bundle', 'manifest.json'), 'utf8')).training;
+  const best = Math.max(...validated.filter((r) => r[3] !== '').map((r) => Number(r[3])));
+  assert.ok(Math.abs(training.validationScore - best) < 1e-5);
+  assert.ok(validated.some((r) => Number(r[0]) === training.globalStep && r[3] !== ''));
+  assert.equal(typeof training.baseValidationScore, 'number');
+  assert.ok(training.featureRangeEpisodes >= 2, 'the episodes of 4 windows that ended');
+  const ranges = training.featureRanges as Record<string, { min: number; max: number }>;
+  assert.ok(ranges['tenant.offeredRate']!.max > 0);
+  assert.ok(ranges['observation.global.window/score']!.max <= 1);
+  for (const r of Object.values(ranges)) assert.ok(r.min <= r.max);
+  const inspect = spawnSync(
+    process.execPath,
+    ['dist/cli/main.js', 'inspect', join(dir, 'bundle')],
+    {
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(inspect.status, 0, inspect.stderr);
+  assert.match(inspect.stdout, /feature ranges: [1-9]\d*/);
 });
 
 test('train:pretrained: a bad config or flag exits 2 with one line and no stack', () => {
