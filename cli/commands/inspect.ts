@@ -44,7 +44,22 @@ export function register(program: Command): void {
       lines.push(
         `training: ${t.algorithm ?? '?'} on ${t.env ?? '?'}, ${t.globalStep ?? '?'} steps of ${t.totalSteps ?? '?'}, seed ${t.seed ?? '?'}`,
       );
-      if (config)
+      const base = (r.codec as { base?: { policy: string }[] | null } | null)?.base;
+      if (base && r.codec?.action) {
+        const a = r.codec.action;
+        // Codecs written before the correction bases existed decode with 32 and 8.
+        lines.push(
+          `residual over: ${base.map((b) => b.policy).join(' + ')}; corrections: rate limit × ${a.residualRateBase ?? 32}^a, weight × ${a.residualWeightBase ?? 8}^a`,
+        );
+      }
+      if (typeof t.validationScore === 'number')
+        lines.push(
+          `selected by validation: score ${t.validationScore.toFixed(4)} (base alone ${typeof t.baseValidationScore === 'number' ? t.baseValidationScore.toFixed(4) : '?'})`,
+        );
+      const scenario = (config as { scenario?: unknown } | undefined)?.scenario;
+      if (config && typeof scenario === 'string')
+        lines.push(`training config: scenario ${scenario}; ppo ${JSON.stringify(config.ppo)}`);
+      else if (config)
         lines.push(
           `training config: ${config.stages?.length ?? 1} curriculum stage(s); env ${JSON.stringify(config.cluster)}; ppo ${JSON.stringify(config.ppo)}`,
         );
