@@ -36,6 +36,7 @@ export function parsePretrainedConfig(text: string, file: string): PretrainedCon
     ...RESIDUAL_TRAIN_DEFAULTS,
     out: 'runs/pretrained',
     bundle: 'pretrained/governor-pretrained',
+    rateLoosening: undefined, // optional: defaults to rateCorrection
   };
   const out: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
@@ -50,7 +51,15 @@ export function parsePretrainedConfig(text: string, file: string): PretrainedCon
       createComposedPolicy(out.base as never, {}, file); // unknown names and bad configs fail here
     } else if (key === 'ppo') out.ppo = ppoOverrides(value, file);
     else if (key === 'validation') out.validation = validationScenarios(value, file);
-    else {
+    else if (key === 'rateLoosening') {
+      if (!(typeof value === 'number' && value >= 1 && Number.isFinite(value)))
+        throw new InvalidConfigError(
+          file,
+          key,
+          `must be a finite number >= 1, got ${JSON.stringify(value)}`,
+        );
+      out[key] = value;
+    } else {
       const expected = kindOf(defaults[key]);
       if (kindOf(value) !== expected)
         throw new InvalidConfigError(

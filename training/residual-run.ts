@@ -68,8 +68,13 @@ export interface ResidualTrainConfig {
   readonly ppo: Partial<PpoConfig>;
   /** Rewrite the bundle every this many iterations (0: only at the end). */
   readonly bundleEvery: number;
-  /** A rate-limit correction a scales the base's limit by `rateCorrection^a` (> 1). */
+  /** A rate-limit correction a < 0 scales the base's limit by `rateCorrection^a` (> 1). */
   readonly rateCorrection: number;
+  /**
+   * A rate-limit correction a > 0 scales it by `rateLoosening^a` (>= 1; 1: tighten only;
+   * default `rateCorrection`).
+   */
+  readonly rateLoosening?: number;
   /** A weight correction a scales the base's weight by `weightCorrection^a` (> 1). */
   readonly weightCorrection: number;
   /** Held-out validation episodes that select the bundle (empty: the last policy). */
@@ -137,6 +142,7 @@ export function residualEnvOptions(config: ResidualTrainConfig): ClusterEnvOptio
     knobs: config.knobs,
     action: {
       residualRateBase: config.rateCorrection,
+      residualRateUpBase: config.rateLoosening ?? config.rateCorrection,
       residualWeightBase: config.weightCorrection,
     },
   };

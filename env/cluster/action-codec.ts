@@ -71,6 +71,11 @@ export interface ActionCodecJson {
    * decode with the default, as they were trained.
    */
   readonly residualRateBase: number;
+  /**
+   * Residual decoding only: for a > 0 the limit is multiplied by `residualRateUpBase^a`
+   * instead (default `residualRateBase`); 1 makes rate corrections tighten-only.
+   */
+  readonly residualRateUpBase: number;
   /** Residual decoding only: a weight correction multiplies by `residualWeightBase^a` (default 8). */
   readonly residualWeightBase: number;
 }
@@ -95,6 +100,7 @@ export class ActionCodec {
 
   constructor(options: ActionCodecOptions = {}) {
     const knobs = checkKnobs(options.knobs ?? DEFAULT_KNOBS);
+    const rateBase = correctionBase(options.residualRateBase ?? 32, 'residualRateBase');
     this.params = {
       kind: 'governor/action-codec',
       version: 1,
@@ -104,7 +110,8 @@ export class ActionCodec {
       minRatePerSecond: positive(options.minRatePerSecond ?? 1, 'minRatePerSecond'),
       burstWindows: positive(options.burstWindows ?? 1, 'burstWindows'),
       ttlWindows: positive(options.ttlWindows ?? 2, 'ttlWindows'),
-      residualRateBase: correctionBase(options.residualRateBase ?? 32, 'residualRateBase'),
+      residualRateBase: rateBase,
+      residualRateUpBase: upBase(options.residualRateUpBase ?? rateBase, 'residualRateUpBase'),
       residualWeightBase: correctionBase(options.residualWeightBase ?? 8, 'residualWeightBase'),
     };
     this.slots = new TenantSlots(this.params.slotCount);
@@ -196,8 +203,8 @@ export class ActionCodec {
    * window instead of replacing it, and a = 0 returns `base` itself (same object), so a
    * zero action reproduces the base policy exactly. Per knob, for a slot's value `a`:
    * - `rateLimit`: the base's token bucket × R^a (rate and burst), R = `residualRateBase`
-   *   (default 32); when the base sets none, a < 0 sets `offered rate × 2 × R^a`, a ≥ 0
-   *   keeps none;
+   *   (default 32) for a < 0 and `residualRateUpBase` (default R) for a > 0; when the base
+   *   sets none, a < 0 sets `offered rate × 2 × R^a`, a ≥ 0 keeps none;
    * - `weight`: (the base's weight, else the scenario's) × W^a, W = `residualWeightBase`
    *   (default 8);
    * - `priority`: the base's priority (default 0) + round(2a);
@@ -247,8 +254,9 @@ export class ActionCodec {
       windowSeconds > 0 ? t.offered / windowSeconds : 0,
     );
     const rate = at('rateLimit');
-    if (rate !== 0 && (b.rateLimit !== undefined || rate < 0)) {
-      const f = Math.pow(this.params.residualRateBase, rate);
+    const up = this.params.residualRateUpBase;
+    if (rate !== 0 && (b.rateLimit !== undefined || rate < 0) && (rate < 0 || up > 1)) {
+      const f = Math.pow(rate < 0 ? this.params.residualRateBase : up, rate);
       d.rateLimit =
         b.rateLimit !== undefined
           ? {
@@ -384,6 +392,13 @@ export function positive(value: number, name: string): number {
 function correctionBase(value: number, name: string): number {
   if (!(value > 1 && Number.isFinite(value)))
     throw new InvalidArgumentError(`${name} must be a finite number > 1, got ${value}`);
+  return value;
+}
+
+/** A loosening base: finite and >= 1 (1: the knob can only be tightened). */
+function upBase(value: number, name: string): number {
+  if (!(value >= 1 && Number.isFinite(value)))
+    throw new InvalidArgumentError(`${name} must be a finite number >= 1, got ${value}`);
   return value;
 }
 

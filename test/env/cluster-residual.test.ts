@@ -136,10 +136,34 @@ test('decodeResidual with residualRateBase 4, residualWeightBase 2: a = 0 keeps 
   // it was trained (× 32^a, × 8^a).
   const copy = ActionCodec.fromJSON(JSON.parse(JSON.stringify(codec)));
   assert.deepEqual(copy.decodeResidual(Float32Array.from([1, -1, -1, 1, 0, 0]), window, base), d);
-  const { residualRateBase, residualWeightBase, ...old } = codec.toJSON();
-  assert.deepEqual([residualRateBase, residualWeightBase], [4, 2]);
+  const { residualRateBase, residualRateUpBase, residualWeightBase, ...old } = codec.toJSON();
+  assert.deepEqual([residualRateBase, residualRateUpBase, residualWeightBase], [4, 4, 2]);
   const legacy = ActionCodec.fromJSON(old as never);
-  assert.deepEqual([legacy.params.residualRateBase, legacy.params.residualWeightBase], [32, 8]);
+  assert.deepEqual(
+    [
+      legacy.params.residualRateBase,
+      legacy.params.residualRateUpBase,
+      legacy.params.residualWeightBase,
+    ],
+    [32, 32, 8],
+  );
+  // residualRateUpBase 1: rate corrections only tighten (a > 0 keeps the base's limit).
+  const tighten = new ActionCodec({
+    slotCount: 3,
+    knobs: ['rateLimit', 'weight'],
+    residualRateBase: 4,
+    residualRateUpBase: 1,
+    residualWeightBase: 2,
+  });
+  const t = tighten.decodeResidual(Float32Array.from([1, 0, -1, 0, 0, 0]), window, base);
+  assert.equal(t.tenants!.bronze, base.tenants!.bronze);
+  assert.deepEqual(t.tenants!.gold!.rateLimit, { ratePerSecond: 10, burst: 1 });
+  assert.equal(tighten.decodeResidual(Float32Array.from([1, 0, 0.5, 0, 0, 0]), window, base), base);
+  assert.equal(codec.params.residualRateUpBase, 4, 'defaults to residualRateBase');
+  assert.throws(
+    () => new ActionCodec({ residualRateUpBase: 0.5 }),
+    /residualRateUpBase must be a finite number >= 1, got 0.5/,
+  );
   assert.throws(
     () => new ActionCodec({ residualRateBase: 1 }),
     /residualRateBase must be a finite number > 1, got 1/,
