@@ -48,8 +48,16 @@ export function register(program: Command): void {
       if (base && r.codec?.action) {
         const a = r.codec.action;
         // Codecs written before the correction bases existed decode with 32 and 8.
+        const down = a.residualRateBase ?? 32;
+        const up = a.residualRateUpBase ?? down;
+        const rate =
+          up === down
+            ? `× ${down}^a`
+            : up === 1
+              ? `× ${down}^a for a < 0 (tighten only)`
+              : `× ${down}^a for a < 0, × ${up}^a for a > 0`;
         lines.push(
-          `residual over: ${base.map((b) => b.policy).join(' + ')}; corrections: rate limit × ${a.residualRateBase ?? 32}^a, weight × ${a.residualWeightBase ?? 8}^a`,
+          `residual over: ${base.map((b) => b.policy).join(' + ')}; corrections: rate limit ${rate}, weight × ${a.residualWeightBase ?? 8}^a`,
         );
       }
       if (typeof t.validationScore === 'number')

@@ -47,6 +47,7 @@ test('bad pretrained configs name the file, the field and the rule', () => {
   fails('- 1', /must be a mapping, got a list/);
   fails('a: [', /not valid YAML/);
   fails('rateCorrection: 1', /must be a finite number > 1, got 1 at rateCorrection/);
+  fails('rateLoosening: 0.5', /must be a finite number >= 1, got 0.5 at rateLoosening/);
   fails('weightCorrection: x', /must be a number, got "x" at weightCorrection/);
   fails('validationEvery: -1', /must be a non-negative integer, got -1 at validationEvery/);
   fails('validation: { scenario: x }', /must be a list, got a object at validation/);
@@ -122,6 +123,11 @@ test('train:pretrained trains, writes a residual bundle that loads with its base
   );
   assert.equal(inspect.status, 0, inspect.stderr);
   assert.match(inspect.stdout, /feature ranges: [1-9]\d*/);
+  assert.match(
+    inspect.stdout,
+    /residual over: retro-drf \+ breakwater; corrections: rate limit × 4\^a, weight × 2\^a/,
+  );
+  assert.match(inspect.stdout, /selected by validation: score 0\.\d{4} \(base alone 0\.\d{4}\)/);
 });
 
 test('train:pretrained: a bad config or flag exits 2 with one line and no stack', () => {
@@ -138,4 +144,21 @@ test('train:pretrained: a bad config or flag exits 2 with one line and no stack'
     assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
     assert.doesNotMatch(run.stderr, /at .*\.js:\d+/);
   }
+});
+
+test('the committed pretrained bundle records its feature ranges and verifies', () => {
+  const dir = 'pretrained/governor-pretrained';
+  const training = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).training;
+  const ranges = training.featureRanges as Record<string, { min: number; max: number }>;
+  // The guard's raw features (controller/policy-source.ts reads them) and codec features.
+  for (const name of ['tenant.offeredRate', 'tenant.latencyP99', 'service.utilization'])
+    assert.ok(ranges[name]!.min <= ranges[name]!.max, name);
+  assert.ok(Object.keys(ranges).some((k) => k.startsWith('observation.tenant.')));
+  assert.ok(training.featureRangeEpisodes > 100);
+  const inspect = spawnSync(process.execPath, ['dist/cli/main.js', 'inspect', dir], {
+    encoding: 'utf8',
+  });
+  assert.equal(inspect.status, 0, inspect.stderr);
+  assert.match(inspect.stdout, /: OK /);
+  assert.match(inspect.stdout, /rate limit × 4\^a for a < 0 \(tighten only\), weight × 2\^a/);
 });
