@@ -150,6 +150,9 @@ export async function run(): Promise<BenchFigure[]> {
     const roundMs = measured.map((r) => r.seconds * 1000);
     figures.push(ms(`daemon round, ${INSTANCES} instances`, roundMs, 50));
     figures.push(ms(`daemon round, ${INSTANCES} instances`, roundMs, 99, '< 50'));
+    const closeMs = measured.map((r) => r.closeSeconds * 1000);
+    figures.push(ms(`  of which closing it (decide, split, encode, send)`, closeMs, 50));
+    figures.push(ms(`  of which closing it (decide, split, encode, send)`, closeMs, 99));
     const roundCpuMs = measured.map((r) => r.cpuSeconds * 1000);
     figures.push(
       ms(`daemon CPU within a round (all threads), ${INSTANCES} instances`, roundCpuMs, 50),

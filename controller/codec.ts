@@ -13,7 +13,8 @@ import {
   readTenantList,
   REPORT_FIELDS,
 } from './codec-parts.js';
-import { readReport } from './report-reader.js';
+import { PackWriter } from './pack-writer.js';
+import { readFast } from './report-reader.js';
 import { bool, bounded, finite, int, name, oneOf, record, text } from './fields.js';
 import {
   ERROR_CODES,
@@ -51,6 +52,9 @@ const DECODER = new Decoder({
   maxExtLength: 0,
 });
 
+/** The hot path's writer: its bytes are ENCODER's. */
+const WRITER = new PackWriter();
+
 /** Encodes one message as the body frame (adds `v`). */
 export function encodeMessage(message: Message): Uint8Array {
   const body: Record<string, unknown> = { v: PROTOCOL_VERSION, ...message };
@@ -83,25 +87,19 @@ export function decisionEncoder(
   // A fixmap of 6 entries (0x86); with `part` it holds 7.
   if (head[0] !== 0x86) throw new Error(`decision header must be a fixmap of 6, got ${head[0]}`);
   head[0] = 0x87;
-  return (part) => {
-    const body = ENCODER.encodeSharedRef(part);
-    const out = Buffer.allocUnsafe(head.length + PART_KEY.length + body.length);
-    out.set(head, 0);
-    out.set(PART_KEY, head.length);
-    out.set(body, head.length + PART_KEY.length);
-    return out;
-  };
+  const prefix = Buffer.concat([head, PART_KEY]);
+  return (part) => WRITER.reset().raw(prefix).value(part).take();
 }
 
 /** Decodes and validates one body frame; never throws. */
 export function decodeMessage(bytes: Uint8Array): DecodeResult {
   if (bytes.length > MAX_MESSAGE_BYTES)
     return reject('oversized', `body of ${bytes.length} bytes exceeds ${MAX_MESSAGE_BYTES}`);
-  const report = readReport(bytes);
-  return report !== null ? { ok: true, message: report } : decodeGeneric(bytes);
+  const message = readFast(bytes);
+  return message !== null ? { ok: true, message } : decodeGeneric(bytes);
 }
 
-/** `decodeMessage` without the fast path for reports (exported for its differential test). */
+/** `decodeMessage` without the fast path (exported for its differential test). */
 export function decodeGeneric(bytes: Uint8Array): DecodeResult {
   let raw: unknown;
   try {

@@ -59,6 +59,11 @@ export interface RoundStats {
   /** From the round's first accepted report to its last decision handed to ZeroMQ. */
   readonly seconds: number;
   /**
+   * The part of `seconds` spent closing the round (aggregate, decide, split, encode, hand
+   * every decision to ZeroMQ); the rest is waiting for and reading the reports.
+   */
+  readonly closeSeconds: number;
+  /**
    * CPU time of this process over the same span (all its work then, heartbeats too): on
    * a busy machine, what the round would take with a core to itself.
    */
@@ -188,7 +193,8 @@ export class ControllerDaemon {
 
   private async receiveLoop(): Promise<void> {
     try {
-      for await (const frames of this.router) this.handle(frames);
+      // `receive` rather than `for await`: the async iterator adds a promise per message.
+      while (!this.router.closed) this.handle(await this.router.receive());
     } catch (error) {
       if (!this.router.closed) this.log.error({ err: error }, 'receive loop failed');
     }
@@ -336,6 +342,7 @@ export class ControllerDaemon {
     if (this.deadline !== null) clearTimeout(this.deadline);
     this.deadline = null;
     if (!this.book.pending()) return;
+    const closeStartedAt = this.clock();
     const { window, reports } = this.book.close();
     let decision: Decision;
     try {
@@ -364,14 +371,16 @@ export class ControllerDaemon {
     this.totals.decisions++;
     this.metrics.decisions.inc({ trigger });
     this.metrics.epoch.set(epoch);
-    this.metrics.roundSeconds.observe(now - this.roundStartedAt);
+    const end = this.clock();
+    this.metrics.roundSeconds.observe(end - this.roundStartedAt);
     this.options.onRound?.({
       window,
       epoch,
       trigger,
       reports: reports.length,
       decisions: this.book.size,
-      seconds: this.clock() - this.roundStartedAt,
+      seconds: end - this.roundStartedAt,
+      closeSeconds: end - closeStartedAt,
       cpuSeconds: cpuSecondsSince(this.roundCpuAtStart),
     });
     this.log.debug({ window, epoch, trigger, reports: reports.length }, 'decision sent');

@@ -1,7 +1,8 @@
 /**
- * The fast path of `decodeMessage` for the message a round is made of: a `report` body is
- * read and checked straight from its MessagePack bytes into a `ReportMessage`, without the
- * generic decoder's intermediate maps and key strings (a round decodes 1,000 reports).
+ * The fast path of `decodeMessage` for the messages every instance sends every second: a
+ * `report` (what a round is made of) or `heartbeat` body is read and checked straight from
+ * its MessagePack bytes, without the generic decoder's intermediate maps and key strings
+ * (a round decodes 1,000 reports).
  *
  * It accepts only what the generic path accepts, giving an equal message, and returns
  * null for anything else: another type, or anything unusual (duplicate or unknown keys,
@@ -21,28 +22,64 @@ import {
   SERVICE_TENANT_FIELDS,
   TENANT_FIELDS,
 } from './codec-parts.js';
-import { LIMITS, PROTOCOL_VERSION, type ReportMessage, type ServiceReport } from './protocol.js';
+import {
+  LIMITS,
+  PROTOCOL_VERSION,
+  type HeartbeatMessage,
+  type ReportMessage,
+  type ServiceReport,
+} from './protocol.js';
 
 /** Thrown (one preallocated value) to abandon the fast path. */
 const BAIL = new Error('not a report the fast path reads');
 
 /**
- * A key table: the ASCII bytes of each allowed key, matched without making strings;
- * `byLength[n]` lists the indices of the keys n bytes long (the candidates to compare).
+ * A key as it appears on the wire (fixstr header and ASCII bytes), also in big-endian
+ * 32-bit words, so that a key costs a few word comparisons; the last word is compared
+ * under `mask`, as it may reach past the key.
+ */
+interface WireKey {
+  readonly bytes: Uint8Array;
+  readonly words: Uint32Array;
+  readonly mask: number;
+  readonly size: number;
+}
+
+/**
+ * A key table. Senders write a map's keys in the same order every time, so `next[k]`
+ * remembers the key that followed key `k` last time (`next[keys.length]`: the first key)
+ * and is tried first. The guesses change only the speed, never the result.
  */
 interface KeyTable {
-  readonly keys: readonly Uint8Array[];
-  readonly byLength: readonly (readonly number[])[];
+  readonly keys: readonly WireKey[];
+  readonly next: Int32Array;
+}
+
+function wireKey(key: string): WireKey {
+  if (!/^[\x20-\x7e]{1,31}$/.test(key)) throw new Error(`key '${key}' is not a short ASCII name`);
+  const bytes = Uint8Array.from([0xa0 + key.length, ...Array.from(key, (c) => c.charCodeAt(0))]);
+  const words = new Uint32Array(Math.ceil(bytes.length / 4));
+  const padded = new Uint8Array(words.length * 4);
+  padded.set(bytes);
+  const view = new DataView(padded.buffer);
+  for (let i = 0; i < words.length; i++) words[i] = view.getUint32(4 * i);
+  const rest = bytes.length % 4;
+  return {
+    bytes,
+    words,
+    mask: rest === 0 ? 0xffffffff : (0xffffffff << (8 * (4 - rest))) >>> 0,
+    size: bytes.length,
+  };
 }
 
 function table(keys: readonly string[]): KeyTable {
-  const bytesOf = keys.map((k) => Uint8Array.from(k, (c) => c.charCodeAt(0)));
-  const byLength: number[][] = Array.from(
-    { length: Math.max(...keys.map((k) => k.length)) + 1 },
-    () => [],
-  );
-  keys.forEach((k, i) => byLength[k.length]!.push(i));
-  return { keys: bytesOf, byLength };
+  const next = Int32Array.from({ length: keys.length + 1 }, (_, i) => (i + 1) % keys.length);
+  return { keys: keys.map(wireKey), next };
+}
+
+/** Each key's index in `keys`, by name. */
+function indexOf<K extends string>(keys: readonly K[]): Readonly<Record<K, number>> {
+  return Object.fromEntries(keys.map((k, i) => [k, i])) as Record<K, number>;
 }
 
 const REPORT_KEYS = ['v', 'type', ...REPORT_FIELDS] as const;
@@ -56,24 +93,50 @@ const T_LATENCY = table(LATENCY_FIELDS);
 const T_REASONS = table(REJECT_REASONS);
 const T_SERVICE = table(SERVICE_KEYS);
 const T_SERVICE_TENANT = table(SERVICE_TENANT_FIELDS);
-const REPORT_TYPE = table(['report']).keys[0]!;
+const REPORT_TYPE = wireKey('report');
+const HEARTBEAT_KEYS = ['v', 'type', 'seq', 'epoch', 'leaseSeconds'] as const;
+const T_HEARTBEAT = table(HEARTBEAT_KEYS);
+const HEARTBEAT_TYPE = wireKey('heartbeat');
 
-/** A tenant's plain numbers by key index (reused: `tenant` copies them out). */
-const SCRATCH = new Float64Array(TENANT_FIELDS.length);
+const TENANT = indexOf(TENANT_FIELDS);
+const LATENCY = indexOf(LATENCY_FIELDS);
+const REASON = indexOf(REJECT_REASONS);
+const SERVICE = indexOf(SERVICE_KEYS);
+const SERVICE_TENANT = indexOf(SERVICE_TENANT_FIELDS);
+
+/**
+ * The numbers of the map being read, by key index, one array per kind of map (they
+ * nest). The objects are built from them as literals of one fixed shape each, rather
+ * than by storing keys one by one.
+ */
+const TENANT_NUM = new Float64Array(TENANT_FIELDS.length);
+const LATENCY_NUM = new Float64Array(LATENCY_FIELDS.length);
+const REASON_NUM = new Float64Array(REJECT_REASONS.length);
+const SERVICE_NUM = new Float64Array(SERVICE_KEYS.length);
+const SERVICE_TENANT_NUM = new Float64Array(SERVICE_TENANT_FIELDS.length);
 
 // The body being read: module state, so the readers below are plain functions.
 let bytes: Uint8Array = new Uint8Array(0);
 let view = new DataView(bytes.buffer);
 let pos = 0;
 
-/** The report in `body`, validated, or null to let the generic path decide. */
-export function readReport(body: Uint8Array): ReportMessage | null {
+/**
+ * The report or heartbeat in `body`, validated, or null to let the generic path decide
+ * (any other type, or anything unusual).
+ */
+export function readFast(body: Uint8Array): ReportMessage | HeartbeatMessage | null {
   bytes = body;
   view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   pos = 0;
   try {
-    const report = reportMessage();
-    return pos === body.length ? report : null;
+    const size = mapSize();
+    const message =
+      size === REPORT_KEYS.length
+        ? reportMessage()
+        : size === HEARTBEAT_KEYS.length
+          ? heartbeatMessage()
+          : null;
+    return pos === body.length ? message : null;
   } catch {
     return null; // BAIL (or any surprise): the generic path decides.
   } finally {
@@ -81,10 +144,37 @@ export function readReport(body: Uint8Array): ReportMessage | null {
   }
 }
 
-function reportMessage(): ReportMessage {
-  const n = mapSize();
-  if (n !== REPORT_KEYS.length) throw BAIL;
+/** The report in `body`, validated, or null to let the generic path decide. */
+export function readReport(body: Uint8Array): ReportMessage | null {
+  const m = readFast(body);
+  return m?.type === 'report' ? m : null;
+}
+
+function heartbeatMessage(): HeartbeatMessage {
   let seen = 0;
+  let k: number = HEARTBEAT_KEYS.length;
+  let seq = 0;
+  let epoch = 0;
+  let leaseSeconds = 0;
+  for (let i = 0; i < HEARTBEAT_KEYS.length; i++) {
+    k = key(T_HEARTBEAT, k);
+    seen = once(seen, k);
+    if (k === 0) {
+      if (num() !== PROTOCOL_VERSION) throw BAIL;
+    } else if (k === 1) {
+      if (!isAt(HEARTBEAT_TYPE)) throw BAIL;
+    } else if (k === 2) seq = int(0);
+    else if (k === 3) epoch = int(-1);
+    else leaseSeconds = nonNegative();
+  }
+  return { type: 'heartbeat', seq, epoch, leaseSeconds };
+}
+
+/** A report's fields (its map header read). */
+function reportMessage(): ReportMessage {
+  const n = REPORT_KEYS.length;
+  let seen = 0;
+  let k: number = REPORT_KEYS.length;
   let window = 0;
   let startSeconds = 0;
   let endSeconds = 0;
@@ -93,14 +183,14 @@ function reportMessage(): ReportMessage {
   let tenants: TenantSignals[] = [];
   let service: ServiceReport | null = null;
   for (let i = 0; i < n; i++) {
-    const k = key(T_REPORT);
+    k = key(T_REPORT, k);
     seen = once(seen, k);
     switch (k) {
       case 0:
         if (num() !== PROTOCOL_VERSION) throw BAIL;
         break;
       case 1:
-        if (!stringIs(REPORT_TYPE)) throw BAIL;
+        if (!isAt(REPORT_TYPE)) throw BAIL;
         break;
       case 2:
         window = int(0);
@@ -154,46 +244,39 @@ function tenantList(): TenantSignals[] {
 
 function tenant(): TenantSignals {
   if (mapSize() !== TENANT_FIELDS.length) throw BAIL;
-  // Key indices follow TENANT_FIELDS: name, slo, guaranteedRate, rejectedByReason,
-  // latency, then the plain numbers (weight at 5 … entitlement at 14).
-  const v = SCRATCH;
+  const v = TENANT_NUM;
   let name = '';
   let guaranteedRate: number | null = null;
   let slo: TenantSignals['slo'] | null = null;
   let reasons: TenantSignals['rejectedByReason'] | null = null;
   let latency: LatencySignals | null = null;
   let seen = 0;
+  let k: number = TENANT_FIELDS.length;
   for (let i = 0; i < TENANT_FIELDS.length; i++) {
-    const k = key(T_TENANT);
+    k = key(T_TENANT, k);
     seen = once(seen, k);
-    if (k === 0) name = nameString();
-    else if (k === 1) slo = sloMap();
-    else if (k === 2) guaranteedRate = nil() ? null : nonNegative();
-    else if (k === 3)
-      reasons = numbers(
-        T_REASONS,
-        REJECT_REASONS,
-        REASONS_TEMPLATE,
-      ) as TenantSignals['rejectedByReason'];
-    else if (k === 4)
-      latency = numbers(T_LATENCY, LATENCY_FIELDS, LATENCY_TEMPLATE) as unknown as LatencySignals;
+    if (k === TENANT.name) name = nameString();
+    else if (k === TENANT.slo) slo = sloMap();
+    else if (k === TENANT.guaranteedRate) guaranteedRate = nil() ? null : nonNegative();
+    else if (k === TENANT.rejectedByReason) reasons = reasonsMap();
+    else if (k === TENANT.latency) latency = latencyMap();
     else v[k] = nonNegative();
   }
   return {
     name,
-    weight: v[5]!,
+    weight: v[TENANT.weight]!,
     slo: slo!,
     guaranteedRate,
-    offered: v[6]!,
-    admitted: v[7]!,
-    rejected: v[8]!,
+    offered: v[TENANT.offered]!,
+    admitted: v[TENANT.admitted]!,
+    rejected: v[TENANT.rejected]!,
     rejectedByReason: reasons!,
-    completed: v[9]!,
-    failed: v[10]!,
-    timedOut: v[11]!,
-    retries: v[12]!,
-    goodput: v[13]!,
-    entitlement: v[14]!,
+    completed: v[TENANT.completed]!,
+    failed: v[TENANT.failed]!,
+    timedOut: v[TENANT.timedOut]!,
+    retries: v[TENANT.retries]!,
+    goodput: v[TENANT.goodput]!,
+    entitlement: v[TENANT.entitlement]!,
     latency: latency!,
   };
 }
@@ -203,8 +286,9 @@ function sloMap(): TenantSignals['slo'] {
   let latency = 0;
   let percentile = 0;
   let seen = 0;
+  let k = 2;
   for (let i = 0; i < 2; i++) {
-    const k = key(T_SLO);
+    k = key(T_SLO, k);
     seen = once(seen, k);
     if (k === 0) latency = nonNegative();
     else {
@@ -215,60 +299,92 @@ function sloMap(): TenantSignals['slo'] {
   return { latency, percentile };
 }
 
-/** An object with every key of `keys` (0), whose spread copies share one hidden class. */
-function template(keys: readonly string[]): Readonly<Record<string, number>> {
-  return Object.fromEntries(keys.map((k) => [k, 0]));
-}
-const LATENCY_TEMPLATE = template(LATENCY_FIELDS);
-const REASONS_TEMPLATE = template(REJECT_REASONS);
-const SERVICE_TENANT_TEMPLATE = template(SERVICE_TENANT_FIELDS);
-
-/**
- * A map holding exactly `keys`, each a finite number >= 0, as a copy of `shape` (the
- * same keys) with the values filled in: no hidden-class transitions per object.
- */
-function numbers(
-  keyTable: KeyTable,
-  keys: readonly string[],
-  shape: Readonly<Record<string, number>>,
-): Record<string, number> {
-  if (mapSize() !== keys.length) throw BAIL;
-  const out = { ...shape };
+/** A map holding exactly the keys of `keyTable`, each a finite number >= 0, into `out`. */
+function numbers(keyTable: KeyTable, out: Float64Array): void {
+  const n = out.length;
+  if (mapSize() !== n) throw BAIL;
   let seen = 0;
-  for (let i = 0; i < keys.length; i++) {
-    const k = key(keyTable);
+  let k = n;
+  for (let i = 0; i < n; i++) {
+    k = key(keyTable, k);
     seen = once(seen, k);
-    out[keys[k]!] = nonNegative();
+    out[k] = nonNegative();
   }
-  return out;
+}
+
+function latencyMap(): LatencySignals {
+  const v = LATENCY_NUM;
+  numbers(T_LATENCY, v);
+  return {
+    count: v[LATENCY.count]!,
+    mean: v[LATENCY.mean]!,
+    p50: v[LATENCY.p50]!,
+    p90: v[LATENCY.p90]!,
+    p99: v[LATENCY.p99]!,
+    max: v[LATENCY.max]!,
+  };
+}
+
+function reasonsMap(): TenantSignals['rejectedByReason'] {
+  const v = REASON_NUM;
+  numbers(T_REASONS, v);
+  return {
+    'rate-limit': v[REASON['rate-limit']]!,
+    shed: v[REASON.shed]!,
+    concurrency: v[REASON.concurrency]!,
+    'queue-delay': v[REASON['queue-delay']]!,
+    'queue-full': v[REASON['queue-full']]!,
+    unavailable: v[REASON.unavailable]!,
+    deadline: v[REASON.deadline]!,
+  };
 }
 
 function serviceReport(): ServiceReport {
   if (mapSize() !== SERVICE_KEYS.length) throw BAIL;
-  const out: Record<string, unknown> = {};
+  const v = SERVICE_NUM;
+  let name = '';
+  let tenants: Record<string, ServiceTenantSignals> = {};
   let seen = 0;
+  let k: number = SERVICE_KEYS.length;
   for (let i = 0; i < SERVICE_KEYS.length; i++) {
-    const k = key(T_SERVICE);
+    k = key(T_SERVICE, k);
     seen = once(seen, k);
-    if (k === 0) out.name = nameString();
-    else if (k === 1) out.tenants = serviceTenants();
-    else out[SERVICE_KEYS[k]!] = nonNegative();
+    if (k === SERVICE.name) name = nameString();
+    else if (k === SERVICE.tenants) tenants = serviceTenants();
+    else v[k] = nonNegative();
   }
-  return out as unknown as ServiceReport;
+  return {
+    name,
+    replicas: v[SERVICE.replicas]!,
+    replicasUp: v[SERVICE.replicasUp]!,
+    cores: v[SERVICE.cores]!,
+    workers: v[SERVICE.workers]!,
+    utilization: v[SERVICE.utilization]!,
+    meanQueueLength: v[SERVICE.meanQueueLength]!,
+    queueLength: v[SERVICE.queueLength]!,
+    meanWait: v[SERVICE.meanWait]!,
+    throughput: v[SERVICE.throughput]!,
+    rejected: v[SERVICE.rejected]!,
+    tenants,
+  };
 }
 
 function serviceTenants(): Record<string, ServiceTenantSignals> {
   const n = mapSize();
   if (n > LIMITS.tenants) throw BAIL;
   const out: Record<string, ServiceTenantSignals> = {};
+  const v = SERVICE_TENANT_NUM;
   for (let i = 0; i < n; i++) {
     const name = nameString();
     if (Object.hasOwn(out, name)) throw BAIL;
-    out[name] = numbers(
-      T_SERVICE_TENANT,
-      SERVICE_TENANT_FIELDS,
-      SERVICE_TENANT_TEMPLATE,
-    ) as unknown as ServiceTenantSignals;
+    numbers(T_SERVICE_TENANT, v);
+    out[name] = {
+      hops: v[SERVICE_TENANT.hops]!,
+      rejected: v[SERVICE_TENANT.rejected]!,
+      meanQueueWait: v[SERVICE_TENANT.meanQueueWait]!,
+      cpuSeconds: v[SERVICE_TENANT.cpuSeconds]!,
+      outstanding: v[SERVICE_TENANT.outstanding]!,
+    };
   }
   return out;
 }
@@ -327,46 +443,80 @@ function stringLength(): number {
   throw BAIL;
 }
 
-/** The index in `keyTable` of the next key (a string); an unknown key abandons. */
-function key(keyTable: KeyTable): number {
-  const len = stringLength();
-  need(len);
-  const candidates = keyTable.byLength[len];
-  if (candidates === undefined) throw BAIL;
-  for (const k of candidates) {
-    const want = keyTable.keys[k]!;
-    let j = 0;
-    while (j < len && bytes[pos + j] === want[j]) j++;
-    if (j === len) {
-      pos += len;
+/**
+ * The index in `keyTable` of the next key, trying first the key that followed `previous`
+ * last time; an unknown key (or one not written as a fixstr) abandons.
+ */
+function key(keyTable: KeyTable, previous: number): number {
+  const keys = keyTable.keys;
+  const guess = keyTable.next[previous]!;
+  if (isAt(keys[guess]!)) return guess;
+  for (let k = 0; k < keys.length; k++) {
+    if (isAt(keys[k]!)) {
+      keyTable.next[previous] = k;
       return k;
     }
   }
   throw BAIL;
 }
 
-function stringIs(want: Uint8Array): boolean {
-  const len = stringLength();
-  need(len);
-  if (len !== want.length) return false;
-  for (let j = 0; j < len; j++) if (bytes[pos + j] !== want[j]) return false;
-  pos += len;
+/** Whether `want` is the string at `pos`; if so, moves past it. */
+function isAt(want: WireKey): boolean {
+  const words = want.words;
+  const last = words.length - 1;
+  if (pos + 4 * words.length > bytes.length) return isAtEnd(want);
+  for (let i = 0; i < last; i++) if (view.getUint32(pos + 4 * i) !== words[i]) return false;
+  if ((view.getUint32(pos + 4 * last) & want.mask) >>> 0 !== words[last]) return false;
+  pos += want.size;
   return true;
 }
+
+/** `isAt` near the end of the body, where a word would reach past it. */
+function isAtEnd(want: WireKey): boolean {
+  if (!bytesAre(want.bytes, want.size)) return false;
+  pos += want.size;
+  return true;
+}
+
+/** Whether the `len` bytes at `pos` are `want`. */
+function bytesAre(want: Uint8Array, len: number): boolean {
+  if (want.length !== len || pos + len > bytes.length) return false;
+  for (let j = 0; j < len; j++) if (bytes[pos + j] !== want[j]) return false;
+  return true;
+}
+
+/**
+ * Names read lately, by a hash of their bytes: the same tenant and service names come in
+ * every report, and handing out one string per name saves making it and, later, hashing
+ * it again for every map and property lookup by that name.
+ */
+const NAME_SLOTS = 256;
+const nameBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(NAME_SLOTS);
+const nameStrings: string[] = new Array<string>(NAME_SLOTS).fill('');
 
 /** A name (docs/protocol.md): 1..128 printable ASCII characters here, not `__proto__`. */
 function nameString(): string {
   const len = stringLength();
   if (len === 0 || len > LIMITS.nameLength) throw BAIL;
   need(len);
-  let s = '';
+  let hash = len;
   for (let j = 0; j < len; j++) {
     const c = bytes[pos + j]!;
     if (c < 0x20 || c >= 0x7f) throw BAIL;
-    s += String.fromCharCode(c);
+    hash = Math.imul(hash ^ c, 0x01000193);
   }
-  pos += len;
+  const slot = (hash ^ (hash >>> 16)) & (NAME_SLOTS - 1);
+  const known = nameBytes[slot];
+  if (known !== undefined && bytesAre(known, len)) {
+    pos += len;
+    return nameStrings[slot]!;
+  }
+  let s = '';
+  for (let j = 0; j < len; j++) s += String.fromCharCode(bytes[pos + j]!);
   if (s === '__proto__') throw BAIL;
+  nameBytes[slot] = bytes.slice(pos, pos + len);
+  nameStrings[slot] = s;
+  pos += len;
   return s;
 }
 

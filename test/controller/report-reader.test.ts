@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { encode } from '@msgpack/msgpack';
 import { decodeGeneric, decodeMessage, encodeMessage } from '../../controller/codec.js';
-import { readReport } from '../../controller/report-reader.js';
+import { readFast, readReport } from '../../controller/report-reader.js';
 import type { ReportMessage } from '../../controller/protocol.js';
 import { REJECT_REASONS } from '../../sim-cluster/enforcement.js';
 import type { TenantSignals } from '../../sim-cluster/signals.js';
@@ -24,10 +24,41 @@ test('ingress and service reports take the fast path and decode equal to the gen
   }
 });
 
+test('heartbeats take the fast path and decode equal to the generic path', () => {
+  for (const [seq, epoch, leaseSeconds] of [
+    [0, -1, 0],
+    [41, 18, 2.6],
+    [2 ** 32 - 1, 0, 1e300],
+  ] as const) {
+    const body = encodeMessage({ type: 'heartbeat', seq, epoch, leaseSeconds });
+    const fast = readFast(body);
+    assert.deepEqual(fast, { type: 'heartbeat', seq, epoch, leaseSeconds });
+    assert.deepEqual({ ok: true, message: fast }, decodeGeneric(body));
+  }
+});
+
 test('other messages and invalid reports are left to the generic path', () => {
-  assert.equal(readReport(encodeMessage({ type: 'goodbye' })), null);
+  assert.equal(readFast(encodeMessage({ type: 'goodbye' })), null);
   assert.equal(
     readReport(encodeMessage({ type: 'heartbeat', seq: 1, epoch: 0, leaseSeconds: 0 })),
+    null,
+  );
+  const register = { type: 'register', instance: 'a', service: 'b', role: 'ingress' } as const;
+  assert.equal(readFast(encodeMessage(register)), null);
+  for (const bad of [
+    { seq: -1, epoch: 0, leaseSeconds: 0 },
+    { seq: 1.5, epoch: 0, leaseSeconds: 0 },
+    { seq: 1, epoch: -2, leaseSeconds: 0 },
+    { seq: 1, epoch: 0, leaseSeconds: -0.5 },
+    { seq: 1, epoch: 0, leaseSeconds: Infinity },
+  ]) {
+    const body = encodeMessage({ type: 'heartbeat', ...bad });
+    assert.equal(readFast(body), null, JSON.stringify(bad));
+    assert.equal(decodeMessage(body).ok, false, JSON.stringify(bad));
+  }
+  assert.equal(readFast(encode({ v: 1, type: 'report', seq: 1, epoch: 0, leaseSeconds: 0 })), null);
+  assert.equal(
+    readFast(encode({ v: 2, type: 'heartbeat', seq: 1, epoch: 0, leaseSeconds: 0 })),
     null,
   );
   const twice = full(report(0, [tenant('t', 1), tenant('t', 2)]));
@@ -94,6 +125,34 @@ test('whatever the fast path accepts, the generic path accepts as an equal messa
         assert.deepEqual(decodeMessage(candidate), generic);
       }
     }),
+    { numRuns: 1500, seed: 9 },
+  );
+});
+
+test('whatever the fast path accepts of a heartbeat, the generic path accepts as an equal message', () => {
+  fc.assert(
+    fc.property(
+      number,
+      number,
+      number,
+      fc.array(fc.nat(), { maxLength: 3 }),
+      (seq, epoch, lease, flips) => {
+        const body = encodeMessage({
+          type: 'heartbeat',
+          seq,
+          epoch: epoch - 1,
+          leaseSeconds: lease,
+        });
+        const bytes = new Uint8Array(body);
+        for (const f of flips) bytes[f % bytes.length] = (bytes[f % bytes.length]! + f) & 0xff;
+        for (const candidate of [body, bytes, bytes.subarray(0, Math.max(1, bytes.length - 2))]) {
+          const generic = decodeGeneric(candidate);
+          const fast = readFast(candidate);
+          if (fast !== null) assert.deepEqual({ ok: true, message: fast }, generic);
+          assert.deepEqual(decodeMessage(candidate), generic);
+        }
+      },
+    ),
     { numRuns: 1500, seed: 9 },
   );
 });
