@@ -42,7 +42,7 @@ export class PackWriter {
     return this;
   }
 
-  mapHeader(size: number): this {
+  private mapHeader(size: number): this {
     this.ensure(5);
     if (size < 16) this.bytes[this.pos++] = 0x80 + size;
     else if (size < 0x10000) {
@@ -139,14 +139,17 @@ export class PackWriter {
     return this.raw(this.library.encode(v));
   }
 
-  /** A plain object as a map: its own enumerable keys, undefined entries left out. */
-  map(o: object, depth = 1): this {
+  /**
+   * A plain object (its prototype Object.prototype) as a map: its keys in `Object.keys`
+   * order, undefined entries left out. `for…in` walks the same keys here without making
+   * an array of them per object.
+   */
+  private map(o: object, depth: number): this {
     const entries = o as Record<string, unknown>;
-    const keys = Object.keys(o);
     let size = 0;
-    for (const k of keys) if (entries[k] !== undefined) size++;
+    for (const k in entries) if (entries[k] !== undefined) size++;
     this.mapHeader(size);
-    for (const k of keys) {
+    for (const k in entries) {
       const v = entries[k];
       if (v === undefined) continue;
       this.string(k);

@@ -40,9 +40,10 @@ export function splitDecision(
     if (group === undefined) groups.set(key, [inst]);
     else group.push(inst);
   }
+  const knobs = new DecisionKnobs(decision);
   for (const group of groups.values()) {
     const shares = new DemandShares(group);
-    for (const inst of group) parts.set(inst.id, partOf(decision, inst, shares));
+    for (const inst of group) parts.set(inst.id, partOf(knobs, inst, shares));
   }
   return parts;
 }
@@ -59,7 +60,34 @@ export function splitDecisionFor(
   const inst = instances.find((i) => i.id === id);
   if (inst === undefined) return undefined;
   const group = groupOf(inst);
-  return partOf(decision, inst, new DemandShares(instances.filter((i) => groupOf(i) === group)));
+  const peers = instances.filter((i) => groupOf(i) === group);
+  return partOf(new DecisionKnobs(decision), inst, new DemandShares(peers));
+}
+
+/**
+ * The decision's per-tenant knobs sorted by where they go, computed once per split
+ * rather than once per instance (a round splits for 1,000 instances). Parts share the
+ * objects of knobs they copy unchanged.
+ */
+class DecisionKnobs {
+  /** Per tenant: what an ingress enforces (rate limit, deadline admission). */
+  readonly ingress: readonly (readonly [string, TenantDecision])[];
+  /** Per tenant: what a service enforces (every other knob). */
+  readonly service: readonly (readonly [string, AdmissionKnobs])[];
+
+  constructor(readonly decision: Decision) {
+    const entries = Object.entries(decision.tenants ?? {});
+    this.ingress = entries.map(([name, d]) => {
+      const out: { -readonly [K in keyof TenantDecision]: TenantDecision[K] } = {};
+      if (d.deadlineAdmission !== undefined) out.deadlineAdmission = d.deadlineAdmission;
+      if (d.rateLimit !== undefined) out.rateLimit = d.rateLimit;
+      return [name, out] as const;
+    });
+    this.service = entries.map(([name, d]) => {
+      const { rateLimit: _rate, deadlineAdmission: _deadline, ...knobs } = d;
+      return [name, knobs] as const;
+    });
+  }
 }
 
 /** Instances that split a budget among themselves: all ingresses, or one service's. */
@@ -67,10 +95,10 @@ function groupOf(inst: InstanceDemand): string {
   return inst.role === 'ingress' ? 'ingress' : `service:${inst.service}`;
 }
 
-function partOf(decision: Decision, inst: InstanceDemand, shares: DemandShares): DecisionPart {
+function partOf(knobs: DecisionKnobs, inst: InstanceDemand, shares: DemandShares): DecisionPart {
   return inst.role === 'ingress'
-    ? ingressPart(decision, inst, shares)
-    : servicePart(decision, inst, shares);
+    ? ingressPart(knobs, inst, shares)
+    : servicePart(knobs, inst, shares);
 }
 
 /** `inst`'s share of `tenant` among `peers` (by demand; equal when nobody saw any). */
@@ -111,30 +139,36 @@ class DemandShares {
   }
 }
 
-function ingressPart(decision: Decision, inst: InstanceDemand, shares: DemandShares): DecisionPart {
+function ingressPart(
+  knobs: DecisionKnobs,
+  inst: InstanceDemand,
+  shares: DemandShares,
+): DecisionPart {
   const tenants: Record<string, TenantDecision> = {};
-  for (const [name, d] of Object.entries(decision.tenants ?? {})) {
-    const out: { -readonly [K in keyof TenantDecision]: TenantDecision[K] } = {};
-    if (d.deadlineAdmission !== undefined) out.deadlineAdmission = d.deadlineAdmission;
+  for (const [name, d] of knobs.ingress) {
     if (d.rateLimit !== undefined) {
       const share = shares.of(inst, name);
-      out.rateLimit = {
+      const rateLimit = {
         ratePerSecond: d.rateLimit.ratePerSecond * share,
         burst: Math.max(1, d.rateLimit.burst * share),
       };
-    }
-    if (Object.keys(out).length > 0) tenants[name] = out;
+      tenants[name] =
+        d.deadlineAdmission === undefined
+          ? { rateLimit }
+          : { deadlineAdmission: d.deadlineAdmission, rateLimit };
+    } else if (d.deadlineAdmission !== undefined) tenants[name] = d;
   }
   return { tenants };
 }
 
-function servicePart(decision: Decision, inst: InstanceDemand, shares: DemandShares): DecisionPart {
+function servicePart(
+  knobs: DecisionKnobs,
+  inst: InstanceDemand,
+  shares: DemandShares,
+): DecisionPart {
   const tenants: Record<string, AdmissionKnobs> = {};
-  for (const [name, d] of Object.entries(decision.tenants ?? {})) {
-    const { rateLimit: _rate, deadlineAdmission: _deadline, ...knobs } = d;
-    tenants[name] = scaleKnobs(knobs, shares.of(inst, name));
-  }
-  const own = decision.services?.[inst.service];
+  for (const [name, k] of knobs.service) tenants[name] = scaleKnobs(k, shares, inst, name);
+  const own = knobs.decision.services?.[inst.service];
   if (own === undefined) return { tenants };
   const service: { -readonly [K in keyof ServiceDecision]: ServiceDecision[K] } = {};
   if (own.concurrencyLimit !== undefined)
@@ -142,16 +176,22 @@ function servicePart(decision: Decision, inst: InstanceDemand, shares: DemandSha
   if (own.queueDelayThreshold !== undefined) service.queueDelayThreshold = own.queueDelayThreshold;
   if (own.tenants !== undefined) {
     service.tenants = Object.fromEntries(
-      Object.entries(own.tenants).map(([t, k]) => [t, scaleKnobs(k, shares.of(inst, t))]),
+      Object.entries(own.tenants).map(([t, k]) => [t, scaleKnobs(k, shares, inst, t)]),
     );
   }
   return { tenants, services: { [inst.service]: service } };
 }
 
-function scaleKnobs(knobs: AdmissionKnobs, share: number): AdmissionKnobs {
+/** `knobs` with its concurrency limit scaled to `inst`'s share of `tenant` (if it has one). */
+function scaleKnobs(
+  knobs: AdmissionKnobs,
+  shares: DemandShares,
+  inst: InstanceDemand,
+  tenant: string,
+): AdmissionKnobs {
   return knobs.concurrencyLimit === undefined
     ? knobs
-    : { ...knobs, concurrencyLimit: knobs.concurrencyLimit * share };
+    : { ...knobs, concurrencyLimit: knobs.concurrencyLimit * shares.of(inst, tenant) };
 }
 
 /**
