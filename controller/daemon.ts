@@ -25,7 +25,7 @@ import {
   type ErrorCode,
 } from './protocol.js';
 import { RoundBook } from './round-book.js';
-import { splitDecision, splitDecisionFor } from './split.js';
+import { forEachPart, splitDecisionFor } from './split.js';
 import { startZapHandler, type ZapHandler } from './zap.js';
 
 export interface DaemonOptions {
@@ -363,11 +363,10 @@ export class ControllerDaemon {
       window,
       leaseSeconds: decision.ttlSeconds,
     });
-    const parts = splitDecision(decision, this.book.demands());
-    for (const inst of this.book.live()) {
-      const part = parts.get(inst.key);
-      if (part !== undefined) this.post(inst.address, encode(part));
-    }
+    forEachPart(decision, this.book.demands(), (inst, part) => {
+      const address = this.book.get(inst.id)?.address;
+      if (address !== undefined) this.post(address, encode(part));
+    });
     this.totals.decisions++;
     this.metrics.decisions.inc({ trigger });
     this.metrics.epoch.set(epoch);

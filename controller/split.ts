@@ -33,19 +33,30 @@ export function splitDecision(
   instances: readonly InstanceDemand[],
 ): Map<string, DecisionPart> {
   const parts = new Map<string, DecisionPart>();
-  const groups = new Map<string, InstanceDemand[]>();
-  for (const inst of instances) {
-    const key = groupOf(inst);
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [inst]);
-    else group.push(inst);
-  }
-  const knobs = new DecisionKnobs(decision);
-  for (const group of groups.values()) {
-    const shares = new DemandShares(group);
-    for (const inst of group) parts.set(inst.id, partOf(knobs, inst, shares));
-  }
+  forEachPart(decision, instances, (inst, part) => parts.set(inst.id, part));
   return parts;
+}
+
+/**
+ * `splitDecision` one part at a time, in the order of `instances`: the daemon encodes and
+ * sends each part at once, so a round's 1,000 parts never live all at the same time.
+ */
+export function forEachPart(
+  decision: Decision,
+  instances: readonly InstanceDemand[],
+  visit: (inst: InstanceDemand, part: DecisionPart) => void,
+): void {
+  const groupKeys = instances.map(groupOf);
+  const groups = new Map<string, InstanceDemand[]>();
+  instances.forEach((inst, i) => {
+    const group = groups.get(groupKeys[i]!);
+    if (group === undefined) groups.set(groupKeys[i]!, [inst]);
+    else group.push(inst);
+  });
+  const shares = new Map<string, DemandShares>();
+  for (const [key, group] of groups) shares.set(key, new DemandShares(group));
+  const knobs = new DecisionKnobs(decision);
+  instances.forEach((inst, i) => visit(inst, partOf(knobs, inst, shares.get(groupKeys[i]!)!)));
 }
 
 /**
@@ -119,7 +130,9 @@ class DemandShares {
   constructor(peers: readonly InstanceDemand[]) {
     let total = 0;
     for (const p of peers) {
-      for (const [t, d] of Object.entries(p.demand)) {
+      // `for…in`: the keys of `Object.entries`, without an array per instance.
+      for (const t in p.demand) {
+        const d = p.demand[t]!;
         this.byTenant.set(t, (this.byTenant.get(t) ?? 0) + d);
         total += d;
       }
