@@ -11,10 +11,14 @@
  *   (steadier than wall clock when the machine is busy);
  * - each instance's report → decision latency as the clients observe it, p50 and p99;
  * - reports sent by the clients vs. reports the daemon aggregated, decisions received;
- * - the daemon's CPU time per round (this process only).
+ * - the daemon's CPU time per second, and on Linux split by thread: the JavaScript (main)
+ *   thread, ZeroMQ's I/O thread, the rest (V8's GC helpers); the machine's load average at
+ *   the start and the end, since the clients and any other jobs share the cores.
  * Also one instance's round trip through the SDK's `GovernorClient`.
  */
 import { fork } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { ControllerDaemon, type RoundStats } from '../controller/daemon.js';
@@ -78,11 +82,59 @@ async function singleRoundTrips(daemon: ControllerDaemon, count: number): Promis
 
 type Done = Extract<FleetToParent, { type: 'done' }>;
 
+/**
+ * CPU milliseconds of each thread of this process, by thread name (`main` for the
+ * JavaScript thread), from Linux's /proc; empty elsewhere.
+ */
+function threadCpuMs(): Map<string, number> {
+  const out = new Map<string, number>();
+  const dir = `/proc/${process.pid}/task`;
+  let tids: string[];
+  try {
+    tids = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const name =
+        tid === String(process.pid) ? 'main' : readFileSync(`${dir}/${tid}/comm`, 'utf8').trim();
+      // schedstat: nanoseconds on a CPU, then waiting, then timeslices.
+      const ns = Number(readFileSync(`${dir}/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      out.set(name, (out.get(name) ?? 0) + ns / 1e6);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
+
+function threadFigures(before: Map<string, number>, after: Map<string, number>): BenchFigure[] {
+  if (after.size === 0) return [];
+  const used = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+  let io = 0;
+  let rest = 0;
+  for (const name of after.keys()) {
+    if (name.startsWith('ZMQbg/IO')) io += used(name);
+    else if (name !== 'main') rest += used(name);
+  }
+  const figure = (label: string, ms: number): BenchFigure => ({
+    label: `  ${label}`,
+    value: ms / ROUNDS,
+    unit: 'ms',
+  });
+  return [
+    figure('of which the JavaScript thread', used('main')),
+    figure("of which ZeroMQ's I/O thread", io),
+    figure('of which other threads (GC helpers…)', rest),
+  ];
+}
+
 /** Starts the fleets, runs `ROUNDS` windows and collects what each fleet saw. */
 async function runFleets(
   endpoint: string,
   firstWindow: number,
-): Promise<{ fleets: Done[]; cpuMs: number }> {
+): Promise<{ fleets: Done[]; cpuMs: number; threads: BenchFigure[] }> {
   const script = fileURLToPath(new URL('./controller-fleet.js', import.meta.url));
   const per = INSTANCES / FLEETS;
   const children = Array.from({ length: FLEETS }, (_, f) => {
@@ -118,10 +170,12 @@ async function runFleets(
       periodMs: PERIOD_MS,
     };
     const cpu = process.cpuUsage();
+    const threadsBefore = threadCpuMs();
     for (const c of children) c.send(go);
     const fleets = (await Promise.all(done)) as Done[];
+    const threads = threadFigures(threadsBefore, threadCpuMs());
     const used = process.cpuUsage(cpu);
-    return { fleets, cpuMs: (used.user + used.system) / 1000 };
+    return { fleets, cpuMs: (used.user + used.system) / 1000, threads };
   } finally {
     for (const c of children) c.kill();
   }
@@ -135,14 +189,16 @@ export async function run(): Promise<BenchFigure[]> {
     logger: pino({ level: 'silent' }),
     onRound: (r) => rounds.push(r),
   });
-  const figures: BenchFigure[] = [];
+  const figures: BenchFigure[] = [
+    { label: 'machine load average (1 min) at the start', value: loadavg()[0] ?? NaN, unit: '' },
+  ];
   try {
     const single = await singleRoundTrips(daemon, 500);
     figures.push(ms('decision round trip, 1 SDK instance', single, 50));
     figures.push(ms('decision round trip, 1 SDK instance', single, 99));
 
     const firstWindow = 1000;
-    const { fleets, cpuMs } = await runFleets(daemon.endpoint, firstWindow);
+    const { fleets, cpuMs, threads } = await runFleets(daemon.endpoint, firstWindow);
     const measured = rounds.filter((r) => r.window >= firstWindow);
     const latencies = fleets.flatMap((f) => f.latenciesMs);
     const sum = (f: (d: Done) => number) => fleets.reduce((a, d) => a + f(d), 0);
@@ -202,10 +258,16 @@ export async function run(): Promise<BenchFigure[]> {
       value: cpuMs / ROUNDS,
       unit: 'ms',
     });
+    figures.push(...threads);
     figures.push({
       label: `clients' CPU per second, ${INSTANCES} instances (${FLEETS} processes)`,
       value: sum((d) => d.cpuMs) / ROUNDS,
       unit: 'ms',
+    });
+    figures.push({
+      label: 'machine load average (1 min) at the end',
+      value: loadavg()[0] ?? NaN,
+      unit: '',
     });
   } finally {
     await daemon.stop();
