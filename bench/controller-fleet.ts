@@ -38,6 +38,8 @@ export type FleetToParent =
       readonly errors: number;
       /** Report sent → its decision received, ms, one per answered report. */
       readonly latenciesMs: number[];
+      /** Per window: ms from the window boundary to its last report handed to ZeroMQ. */
+      readonly sendMs: number[];
       readonly cpuMs: number;
     };
 
@@ -166,13 +168,16 @@ async function main(config: FleetConfig): Promise<void> {
   const go = await new Promise<ParentToFleet>((r) => process.once('message', r));
   const cpu = process.cpuUsage();
 
+  const sendMs: number[] = [];
   for (let k = 0; k < config.windows; k++) {
-    await sleep(go.atMs + k * go.periodMs - wallMs());
+    const boundary = go.atMs + k * go.periodMs;
+    await sleep(boundary - wallMs());
     for (let i = 0; i < n; i++) {
       sentAt[k * n + i] = performance.now();
       post(i, reports[k]![i]!);
       totals.reportsSent++;
     }
+    sendMs.push(wallMs() - boundary);
   }
   await Promise.race([finished, sleep(go.periodMs * 3)]);
   clearInterval(heartbeats);
@@ -182,6 +187,7 @@ async function main(config: FleetConfig): Promise<void> {
     ...totals,
     errors,
     latenciesMs,
+    sendMs,
     cpuMs: (used.user + used.system) / 1000,
   } satisfies FleetToParent);
   for (const s of sockets) s.close();

@@ -216,6 +216,9 @@ export async function run(): Promise<BenchFigure[]> {
     figures.push(
       ms(`daemon CPU within a round (all threads), ${INSTANCES} instances`, roundCpuMs, 99),
     );
+    const sendMs = fleets.flatMap((f) => f.sendMs);
+    figures.push(ms(`clients: boundary → a window's last report sent (per fleet)`, sendMs, 50));
+    figures.push(ms(`clients: boundary → a window's last report sent (per fleet)`, sendMs, 99));
     figures.push(ms(`report → decision at the client, ${INSTANCES} instances`, latencies, 50));
     figures.push(ms(`report → decision at the client, ${INSTANCES} instances`, latencies, 99));
     figures.push({
