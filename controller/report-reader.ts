@@ -243,7 +243,7 @@ function tenantList(): TenantSignals[] {
   // Duplicate names: a scan for the usual handful of tenants, a set beyond.
   const names = n > 16 ? new Set<string>() : null;
   for (let i = 0; i < n; i++) {
-    const t = tenant();
+    const t = tenant(i);
     if (names === null ? list.some((o) => o.name === t.name) : names.has(t.name)) throw BAIL;
     names?.add(t.name);
     list.push(t);
@@ -251,7 +251,8 @@ function tenantList(): TenantSignals[] {
   return list;
 }
 
-function tenant(): TenantSignals {
+/** The `slot`-th tenant of a list. */
+function tenant(slot: number): TenantSignals {
   if (mapSize() !== TENANT_FIELDS.length) throw BAIL;
   const v = TENANT_NUM;
   let name = '';
@@ -265,9 +266,9 @@ function tenant(): TenantSignals {
     k = key(T_TENANT, k);
     seen = once(seen, k);
     if (k === TENANT.name) name = nameString();
-    else if (k === TENANT.slo) slo = sloMap();
+    else if (k === TENANT.slo) slo = sloMap(slot);
     else if (k === TENANT.guaranteedRate) guaranteedRate = nil() ? null : nonNegative();
-    else if (k === TENANT.rejectedByReason) reasons = reasonsMap();
+    else if (k === TENANT.rejectedByReason) reasons = reasonsMap(slot);
     else if (k === TENANT.latency) latency = latencyMap();
     else v[k] = nonNegative();
   }
@@ -290,7 +291,20 @@ function tenant(): TenantSignals {
   };
 }
 
-function sloMap(): TenantSignals['slo'] {
+/**
+ * The SLO and the rejection counts last read for the tenant in each slot of a list: the
+ * next reports, of other instances, almost always repeat them (the same tenants in the
+ * same order, the same SLOs, mostly no rejections), and an equal object is then shared
+ * instead of built again. Shared objects are frozen, as many reports hold each. Equal
+ * means `Object.is` for every value (so -0 is not 0, as the generic path keeps it).
+ */
+const SHARED_SLOTS = 64;
+const sharedSlo: (TenantSignals['slo'] | undefined)[] = new Array(SHARED_SLOTS).fill(undefined);
+const sharedReasons: (TenantSignals['rejectedByReason'] | undefined)[] = new Array(
+  SHARED_SLOTS,
+).fill(undefined);
+
+function sloMap(slot: number): TenantSignals['slo'] {
   if (mapSize() !== 2) throw BAIL;
   let latency = 0;
   let percentile = 0;
@@ -305,7 +319,16 @@ function sloMap(): TenantSignals['slo'] {
       if (percentile > 100) throw BAIL;
     }
   }
-  return { latency, percentile };
+  const last = sharedSlo[slot];
+  if (
+    last !== undefined &&
+    Object.is(last.latency, latency) &&
+    Object.is(last.percentile, percentile)
+  )
+    return last;
+  const slo = Object.freeze({ latency, percentile });
+  if (slot < SHARED_SLOTS) sharedSlo[slot] = slo;
+  return slo;
 }
 
 /** A map holding exactly the keys of `keyTable`, each a finite number >= 0, into `out`. */
@@ -334,10 +357,12 @@ function latencyMap(): LatencySignals {
   };
 }
 
-function reasonsMap(): TenantSignals['rejectedByReason'] {
+function reasonsMap(slot: number): TenantSignals['rejectedByReason'] {
   const v = REASON_NUM;
   numbers(T_REASONS, v);
-  return {
+  const last = sharedReasons[slot];
+  if (last !== undefined && sameReasons(last, v)) return last;
+  const reasons = Object.freeze({
     'rate-limit': v[REASON['rate-limit']]!,
     shed: v[REASON.shed]!,
     concurrency: v[REASON.concurrency]!,
@@ -345,7 +370,16 @@ function reasonsMap(): TenantSignals['rejectedByReason'] {
     'queue-full': v[REASON['queue-full']]!,
     unavailable: v[REASON.unavailable]!,
     deadline: v[REASON.deadline]!,
-  };
+  });
+  if (slot < SHARED_SLOTS) sharedReasons[slot] = reasons;
+  return reasons;
+}
+
+function sameReasons(reasons: TenantSignals['rejectedByReason'], v: readonly number[]): boolean {
+  for (let i = 0; i < REJECT_REASONS.length; i++) {
+    if (!Object.is(reasons[REJECT_REASONS[i]!], v[i])) return false;
+  }
+  return true;
 }
 
 function serviceReport(): ServiceReport {

@@ -37,6 +37,30 @@ test('heartbeats take the fast path and decode equal to the generic path', () =>
   }
 });
 
+test('an SLO or rejection map equal to the last one in its slot is shared, frozen; others are not', () => {
+  const read = (t: TenantSignals) => readReport(encodeMessage(full(report(1, [t]))))!.tenants[0]!;
+  const a = read(tenant('a', 3));
+  const b = read(tenant('b', 4));
+  assert.equal(b.slo, a.slo);
+  assert.equal(b.rejectedByReason, a.rejectedByReason);
+  assert.ok(Object.isFrozen(a.slo) && Object.isFrozen(a.rejectedByReason));
+  // -0 (which our encoder writes as the integer 0): a float 64 of 0.25 with its bits flipped.
+  const quarter = encodeMessage(
+    full(report(1, [{ ...tenant('c', 1), slo: { latency: 0.25, percentile: 99 } }])),
+  );
+  const at = Buffer.from(quarter).indexOf(Buffer.from([0xcb, 0x3f, 0xd0, 0, 0, 0, 0, 0, 0]));
+  quarter.set([0xcb, 0x80, 0, 0, 0, 0, 0, 0, 0], at);
+  const zero = read({ ...tenant('c', 1), slo: { latency: 0, percentile: 99 } });
+  const other = readReport(quarter)!.tenants[0]!;
+  assert.notEqual(other.slo, zero.slo);
+  assert.ok(Object.is(other.slo.latency, -0));
+  assert.deepEqual({ ok: true, message: readReport(quarter) }, decodeGeneric(quarter));
+  const shed = { ...tenant('d', 1).rejectedByReason, shed: 2 };
+  const d = read({ ...tenant('d', 1), rejectedByReason: shed });
+  assert.deepEqual(d.rejectedByReason, shed);
+  assert.deepEqual(read(tenant('e', 1)).rejectedByReason, tenant('e', 1).rejectedByReason);
+});
+
 test('other messages and invalid reports are left to the generic path', () => {
   assert.equal(readFast(encodeMessage({ type: 'goodbye' })), null);
   assert.equal(
