@@ -125,7 +125,8 @@ const SERVICE_NUM = scratch(SERVICE_KEYS.length);
 const SERVICE_TENANT_NUM = scratch(SERVICE_TENANT_FIELDS.length);
 
 // The body being read: module state, so the readers below are plain functions.
-let bytes: Uint8Array = new Uint8Array(0);
+const EMPTY = new Uint8Array(0);
+let bytes: Uint8Array = EMPTY;
 let view = new DataView(bytes.buffer);
 let pos = 0;
 
@@ -149,7 +150,7 @@ export function readFast(body: Uint8Array): ReportMessage | HeartbeatMessage | n
   } catch {
     return null; // BAIL (or any surprise): the generic path decides.
   } finally {
-    bytes = new Uint8Array(0);
+    bytes = EMPTY; // not to keep the body alive
   }
 }
 
@@ -375,11 +376,16 @@ function reasonsMap(slot: number): TenantSignals['rejectedByReason'] {
   return reasons;
 }
 
-function sameReasons(reasons: TenantSignals['rejectedByReason'], v: readonly number[]): boolean {
-  for (let i = 0; i < REJECT_REASONS.length; i++) {
-    if (!Object.is(reasons[REJECT_REASONS[i]!], v[i])) return false;
-  }
-  return true;
+function sameReasons(r: TenantSignals['rejectedByReason'], v: readonly number[]): boolean {
+  return (
+    Object.is(r['rate-limit'], v[REASON['rate-limit']]) &&
+    Object.is(r.shed, v[REASON.shed]) &&
+    Object.is(r.concurrency, v[REASON.concurrency]) &&
+    Object.is(r['queue-delay'], v[REASON['queue-delay']]) &&
+    Object.is(r['queue-full'], v[REASON['queue-full']]) &&
+    Object.is(r.unavailable, v[REASON.unavailable]) &&
+    Object.is(r.deadline, v[REASON.deadline])
+  );
 }
 
 function serviceReport(): ServiceReport {
