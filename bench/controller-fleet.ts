@@ -23,6 +23,8 @@ export interface FleetConfig {
   readonly tenants: number;
   readonly firstWindow: number;
   readonly windows: number;
+  /** The first `warmup` windows are sent and counted but give no latencies or send times. */
+  readonly warmup: number;
 }
 
 export type FleetToParent =
@@ -36,9 +38,9 @@ export type FleetToParent =
       readonly reregistrations: number;
       /** Error messages received and sends that failed. */
       readonly errors: number;
-      /** Report sent → its decision received, ms, one per answered report. */
+      /** Report sent → its decision received, ms, one per answered report after warm-up. */
       readonly latenciesMs: number[];
-      /** Per window: ms from the window boundary to its last report handed to ZeroMQ. */
+      /** Per window after warm-up: ms from its boundary to its last report handed to ZeroMQ. */
       readonly sendMs: number[];
       readonly cpuMs: number;
     };
@@ -132,7 +134,7 @@ async function main(config: FleetConfig): Promise<void> {
           if (sent === undefined || Number.isNaN(sent)) continue;
           sentAt[slot] = NaN;
           totals.decisionsReceived++;
-          latenciesMs.push(at - sent);
+          if (m.window >= config.firstWindow + config.warmup) latenciesMs.push(at - sent);
           if (++answered === n * config.windows) allAnswered();
         }
       }
@@ -177,7 +179,7 @@ async function main(config: FleetConfig): Promise<void> {
       post(i, reports[k]![i]!);
       totals.reportsSent++;
     }
-    sendMs.push(wallMs() - boundary);
+    if (k >= config.warmup) sendMs.push(wallMs() - boundary);
   }
   await Promise.race([finished, sleep(go.periodMs * 3)]);
   clearInterval(heartbeats);
