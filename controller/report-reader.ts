@@ -119,7 +119,6 @@ function scratch(length: number): number[] {
   return Array.from({ length }, () => null) as unknown as number[];
 }
 const TENANT_NUM = scratch(TENANT_FIELDS.length);
-const LATENCY_NUM = scratch(LATENCY_FIELDS.length);
 const REASON_NUM = scratch(REJECT_REASONS.length);
 const SERVICE_NUM = scratch(SERVICE_KEYS.length);
 const SERVICE_TENANT_NUM = scratch(SERVICE_TENANT_FIELDS.length);
@@ -345,17 +344,33 @@ function numbers(keyTable: KeyTable, out: number[]): void {
   }
 }
 
+/**
+ * Read into locals rather than the tagged scratch array: most latency figures are
+ * fractions, and a fraction stored in the array would be boxed once there and again in
+ * its field (a round reads 40,000 of them).
+ */
 function latencyMap(): LatencySignals {
-  const v = LATENCY_NUM;
-  numbers(T_LATENCY, v);
-  return {
-    count: v[LATENCY.count]!,
-    mean: v[LATENCY.mean]!,
-    p50: v[LATENCY.p50]!,
-    p90: v[LATENCY.p90]!,
-    p99: v[LATENCY.p99]!,
-    max: v[LATENCY.max]!,
-  };
+  if (mapSize() !== LATENCY_FIELDS.length) throw BAIL;
+  let count = 0;
+  let mean = 0;
+  let p50 = 0;
+  let p90 = 0;
+  let p99 = 0;
+  let max = 0;
+  let seen = 0;
+  let k: number = LATENCY_FIELDS.length;
+  for (let i = 0; i < LATENCY_FIELDS.length; i++) {
+    k = key(T_LATENCY, k);
+    seen = once(seen, k);
+    const x = nonNegative();
+    if (k === LATENCY.count) count = x;
+    else if (k === LATENCY.mean) mean = x;
+    else if (k === LATENCY.p50) p50 = x;
+    else if (k === LATENCY.p90) p90 = x;
+    else if (k === LATENCY.p99) p99 = x;
+    else max = x;
+  }
+  return { count, mean, p50, p90, p99, max };
 }
 
 function reasonsMap(slot: number): TenantSignals['rejectedByReason'] {
