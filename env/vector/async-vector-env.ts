@@ -38,6 +38,8 @@ import {
   REQUEST,
   STATUS,
   Status,
+  waitForChange,
+  waitForChangeAsync,
 } from './worker-protocol.js';
 import type { SharedBuffers, WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.js';
 import type {
@@ -70,15 +72,6 @@ function toError(reply: Extract<WorkerReply, { type: 'error' }>): Error {
   e.name = reply.name;
   return e;
 }
-
-/** `Atomics.waitAsync` (ES2024, in Node since 16); the ES2022 lib does not declare it. */
-const atomics = Atomics as typeof Atomics & {
-  waitAsync(
-    array: Int32Array,
-    index: number,
-    value: number,
-  ): { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<string> };
-};
 
 /** How long a synchronous infos fetch waits for a worker before giving up. */
 const INFOS_TIMEOUT_MS = 60_000;
@@ -151,12 +144,11 @@ class WorkerHandle {
   /** Signals `command` and resolves once the worker has done it (rejects with its error). */
   async command(command: Command, message?: WorkerRequest): Promise<void> {
     const n = this.signal(command, message);
-    const wait = atomics.waitAsync(this.control, DONE, n - 1);
-    if (wait.async) {
+    if (Atomics.load(this.control, DONE) === n - 1) {
       // A pending waitAsync does not keep the process alive; a ref'd worker does.
       this.worker.ref();
       try {
-        await wait.value;
+        await waitForChangeAsync(this.control, DONE, n - 1);
       } finally {
         this.worker.unref();
       }
@@ -166,7 +158,7 @@ class WorkerHandle {
 
   /** Blocks this thread until the worker has done command `n` (from `signal`). */
   awaitSync(n: number): void {
-    if (Atomics.wait(this.control, DONE, n - 1, INFOS_TIMEOUT_MS) === 'timed-out')
+    if (waitForChange(this.control, DONE, n - 1, INFOS_TIMEOUT_MS) === undefined)
       throw new GovernorError(
         'ERR_WORKER',
         `vector env worker did not answer within ${INFOS_TIMEOUT_MS / 1000} s`,

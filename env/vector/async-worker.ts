@@ -11,7 +11,15 @@ import type { Env, Info } from '../env.js';
 import { isRegistered, loadEntryPoint, make, register } from '../registry.js';
 import { flatdim } from '../spaces/flatten.js';
 import { EnvBatch, actionDim, allocateObservations } from './env-batch.js';
-import { COMMAND, Command, DONE, REQUEST, STATUS, Status } from './worker-protocol.js';
+import {
+  COMMAND,
+  Command,
+  DONE,
+  REQUEST,
+  STATUS,
+  Status,
+  waitForChange,
+} from './worker-protocol.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.js';
 
 const port = parentPort;
@@ -55,8 +63,7 @@ function serve(
   // Infos of the last step or reset, posted only if the main thread asks for them.
   let infos: Info[] = [];
   for (;;) {
-    Atomics.wait(control, REQUEST, served);
-    served = Atomics.load(control, REQUEST);
+    served = waitForChange(control, REQUEST, served) as number;
     let status = Status.Ok;
     let closing = false;
     try {

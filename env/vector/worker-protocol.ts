@@ -66,6 +66,57 @@ export const enum Status {
   Dead = 2,
 }
 
+/** `Atomics.waitAsync` (ES2024, in Node since 16); the ES2022 lib does not declare it. */
+const atomics = Atomics as typeof Atomics & {
+  waitAsync(
+    array: Int32Array,
+    index: number,
+    value: number,
+  ): { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<string> };
+};
+
+/*
+ * Why the waits below loop: a wake-up proves nothing. The other thread stores a word and
+ * then notifies; if it is preempted between the two, this thread may see the new value
+ * without sleeping, move on, and start waiting for the *next* change — and the late
+ * notify then wakes that wait although the word has not changed yet (a stale wake-up).
+ * Trusting it made a worker redo a command or the main thread read a reply not yet
+ * posted ("unexpected worker reply (none)"). So every wait re-reads the word.
+ */
+
+/**
+ * Blocks until `control[index]` differs from `seen`; returns the new value, or undefined
+ * when a wait of `timeoutMs` passes with no wake-up (a stale wake-up restarts it: the
+ * timeout is a safety net, not a deadline). Only where blocking is allowed (workers; the
+ * main thread briefly).
+ */
+export function waitForChange(
+  control: Int32Array,
+  index: number,
+  seen: number,
+  timeoutMs = Infinity,
+): number | undefined {
+  for (;;) {
+    const value = Atomics.load(control, index);
+    if (value !== seen) return value;
+    if (Atomics.wait(control, index, seen, timeoutMs) === 'timed-out') return undefined;
+  }
+}
+
+/** Resolves once `control[index]` differs from `seen`, with the new value. */
+export async function waitForChangeAsync(
+  control: Int32Array,
+  index: number,
+  seen: number,
+): Promise<number> {
+  for (;;) {
+    const wait = atomics.waitAsync(control, index, seen);
+    if (wait.async) await wait.value;
+    const value = Atomics.load(control, index);
+    if (value !== seen) return value;
+  }
+}
+
 /** Main thread → worker. `buffers` comes once, after the worker reported its spaces. */
 export type WorkerRequest =
   | {
