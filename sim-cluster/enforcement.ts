@@ -102,6 +102,8 @@ export class EnforcementState {
   /** Hops each tenant holds at each service, and each service in all. */
   readonly tenantOutstanding: Int32Array;
   readonly serviceOutstanding: Int32Array;
+  /** Scratch for `apply`: tenants whose bucket the decision sets. */
+  private readonly limited: Uint8Array;
   /** Epoch and expiry of the decision in force (-1 / Infinity: none). */
   epoch = -1;
   expiresAt = Infinity;
@@ -128,6 +130,7 @@ export class EnforcementState {
     this.deadlineSlack = new Float64Array(t).fill(Infinity);
     this.tenantOutstanding = new Int32Array(s * t);
     this.serviceOutstanding = new Int32Array(s);
+    this.limited = new Uint8Array(t);
   }
 
   /** Takes one token from tenant `t`'s ingress bucket at `now`; false when it is empty. */
@@ -153,14 +156,14 @@ export class EnforcementState {
     this.resetKnobs();
     this.epoch = decision.epoch;
     this.expiresAt = nowSeconds + decision.ttlSeconds;
-    const limited = new Uint8Array(this.tenants);
+    const limited = this.limited.fill(0);
     for (const [name, d] of Object.entries(decision.tenants ?? {})) {
       const t = this.indexOf(this.tenantNames, name, 'tenant');
       if (d.rateLimit !== undefined) {
         this.setBucket(t, d.rateLimit.ratePerSecond, d.rateLimit.burst, nowSeconds);
         limited[t] = 1;
       }
-      for (let s = 0; s < this.serviceNames.length; s++) this.setKnobs(s, t, d, `tenants.${name}`);
+      for (let s = 0; s < this.serviceNames.length; s++) this.setKnobs(s, t, d, -1);
       this.deadlineSlack[t] =
         d.deadlineAdmission === undefined
           ? Infinity
@@ -182,14 +185,8 @@ export class EnforcementState {
           `services.${name}.queueDelayThreshold`,
         );
       }
-      for (const [tenant, knobs] of Object.entries(d.tenants ?? {})) {
-        this.setKnobs(
-          s,
-          this.indexOf(this.tenantNames, tenant, 'tenant'),
-          knobs,
-          `services.${name}.tenants.${tenant}`,
-        );
-      }
+      for (const [tenant, knobs] of Object.entries(d.tenants ?? {}))
+        this.setKnobs(s, this.indexOf(this.tenantNames, tenant, 'tenant'), knobs, s);
     }
   }
 
@@ -229,21 +226,46 @@ export class EnforcementState {
     this.bucketAt[t] = nowSeconds;
   }
 
-  private setKnobs(s: number, t: number, k: AdmissionKnobs, path: string): void {
+  /**
+   * Sets tenant `t`'s knobs `k` at service `s`, from `decision.tenants` (`from` = -1) or
+   * from `decision.services[from].tenants`. The field path for an error message is built
+   * only when a value is bad: this runs for every service and tenant of every decision.
+   */
+  private setKnobs(s: number, t: number, k: AdmissionKnobs, from: number): void {
     const i = s * this.tenants + t;
-    if (k.weight !== undefined) this.weight[s]![t] = positive(k.weight, `${path}.weight`);
-    if (k.priority !== undefined) this.priority[s]![t] = finite(k.priority, `${path}.priority`);
-    if (k.concurrencyLimit !== undefined)
-      this.tenantConcurrency[i] = positive(k.concurrencyLimit, `${path}.concurrencyLimit`);
-    if (k.queueDelayThreshold !== undefined) {
-      this.tenantQueueDelay[i] = positive(k.queueDelayThreshold, `${path}.queueDelayThreshold`);
+    if (k.weight !== undefined) this.weight[s]![t] = this.positive(k.weight, from, t, 'weight');
+    if (k.priority !== undefined) {
+      const p = k.priority;
+      if (!Number.isFinite(p)) finite(p, this.knobPath(from, t, 'priority'));
+      this.priority[s]![t] = p;
     }
+    if (k.concurrencyLimit !== undefined)
+      this.tenantConcurrency[i] = this.positive(k.concurrencyLimit, from, t, 'concurrencyLimit');
+    if (k.queueDelayThreshold !== undefined)
+      this.tenantQueueDelay[i] = this.positive(
+        k.queueDelayThreshold,
+        from,
+        t,
+        'queueDelayThreshold',
+      );
     if (k.admitProbability !== undefined) {
       const p = k.admitProbability;
       if (!(p >= 0 && p <= 1))
-        throw new InvalidArgumentError(`${path}.admitProbability must be in [0, 1], got ${p}`);
+        throw new InvalidArgumentError(
+          `${this.knobPath(from, t, 'admitProbability')} must be in [0, 1], got ${p}`,
+        );
       this.admitProbability[i] = p;
     }
+  }
+
+  private positive(value: number, from: number, t: number, knob: string): number {
+    return value > 0 ? value : positive(value, this.knobPath(from, t, knob));
+  }
+
+  /** The decision field a knob came from, e.g. `services.api.tenants.gold.weight`. */
+  private knobPath(from: number, t: number, knob: string): string {
+    const tenant = `tenants.${this.tenantNames[t]}.${knob}`;
+    return from < 0 ? tenant : `services.${this.serviceNames[from]}.${tenant}`;
   }
 
   private indexOf(names: readonly string[], name: string, what: string): number {

@@ -145,4 +145,22 @@ test('a decision naming an unknown tenant or a bad value is rejected with its pa
     () => sim.applyDecision({ epoch: 1, ttlSeconds: 1, tenants: { a: { admitProbability: 1.5 } } }),
     /tenants\.a\.admitProbability must be in \[0, 1\], got 1\.5/,
   );
+  const bad = (services: Decision['services']) => () =>
+    sim.applyDecision({ epoch: 1, ttlSeconds: 1, services });
+  assert.throws(
+    bad({ api: { tenants: { b: { weight: 0 } } } }),
+    /services\.api\.tenants\.b\.weight must be > 0, got 0/,
+  );
+  assert.throws(
+    () => sim.applyDecision({ epoch: 1, ttlSeconds: 1, tenants: { b: { priority: NaN } } }),
+    /tenants\.b\.priority must be a finite number, got NaN/,
+  );
+  assert.throws(
+    bad({ api: { tenants: { a: { concurrencyLimit: -1 } } } }),
+    /services\.api\.tenants\.a\.concurrencyLimit must be > 0, got -1/,
+  );
+  assert.throws(
+    bad({ api: { tenants: { a: { queueDelayThreshold: 0 } } } }),
+    /services\.api\.tenants\.a\.queueDelayThreshold must be > 0, got 0/,
+  );
 });
