@@ -17,7 +17,7 @@
  * the process alive.
  */
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
+import type { MessagePort, ResourceLimits } from 'node:worker_threads';
 import {
   GovernorError,
   InvalidActionError,
@@ -62,6 +62,11 @@ export interface AsyncVectorEnvOptions {
   /** Extra modules (URLs) each worker imports before `make`, e.g. ones that register envs. */
   readonly modules?: readonly string[];
   readonly autoresetMode?: AutoresetMode;
+  /**
+   * V8 heap limits of each worker (Node's `Worker` option), e.g. a larger
+   * `maxYoungGenerationSizeMb` for fewer, longer scavenges. Default: Node's.
+   */
+  readonly resourceLimits?: ResourceLimits;
 }
 
 function toError(reply: Extract<WorkerReply, { type: 'error' }>): Error {
@@ -286,7 +291,12 @@ export class AsyncVectorEnv implements VectorEnv {
       };
       handles.push(
         new WorkerHandle(
-          new Worker(new URL('./async-worker.js', import.meta.url), { workerData: setup }),
+          new Worker(new URL('./async-worker.js', import.meta.url), {
+            workerData: setup,
+            ...(options.resourceLimits === undefined
+              ? {}
+              : { resourceLimits: options.resourceLimits }),
+          }),
         ),
       );
       first += count;
