@@ -5,6 +5,7 @@ import { InvalidActionError } from '../../sim-cluster/errors.js';
 import { AsyncVectorEnv, SyncVectorEnv, makeVec } from '../../env/index.js';
 import type { VectorEnv } from '../../env/index.js';
 import './fixtures/counter-env.js';
+import './fixtures/limits-env.js';
 
 /** Observations, rewards and flags of a seeded 200-step run with seeded random actions. */
 async function trajectory(envs: VectorEnv, seed: number): Promise<number[]> {
@@ -159,5 +160,23 @@ test('an id registered only in the main thread fails with a message from the wor
     );
   } finally {
     unregister('test/MainOnly-v0');
+  }
+});
+
+test('workers get the resource limits asked for', async () => {
+  const envs = await AsyncVectorEnv.create({
+    id: 'test/Limits-v0',
+    numEnvs: 2,
+    numWorkers: 2,
+    resourceLimits: { maxYoungGenerationSizeMb: 72 },
+  });
+  try {
+    const { infos } = await envs.reset({ seed: 0 });
+    assert.deepEqual(
+      infos.map((i) => i.youngGenerationMb),
+      [72, 72],
+    );
+  } finally {
+    await envs.close();
   }
 });
