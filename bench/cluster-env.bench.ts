@@ -15,7 +15,9 @@
  * depend on whatever else runs on the machine, so the three are measured in alternation,
  * ROUNDS times, and the median of each round's ratios is reported with its range and the
  * load average before and after. Figures per CPU second do not depend on other processes
- * sharing the cores (but do on their cache and memory traffic).
+ * sharing the cores (but do on their cache and memory traffic). Each round also runs the
+ * async env with its workers polling before they sleep (`spinChecks`, off by default),
+ * to show whether that option pays on the machine at hand.
  */
 import { RngStream } from '../sim-cluster/rng.js';
 import { cpus, loadavg } from 'node:os';
@@ -88,6 +90,8 @@ async function vectorEnv(envs: VectorEnv): Promise<{ wall: number; cpu: number }
 }
 
 const ROUNDS = 3;
+/** `spinChecks` of the polling variant (off by default; measured here to decide on it). */
+const POLL_CHECKS = 100_000;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -110,15 +114,18 @@ export async function run(): Promise<BenchFigure[]> {
   const raw: { wall: number; cpu: number }[] = [];
   const sync: { wall: number; cpu: number }[] = [];
   const async: { wall: number; cpu: number }[] = [];
+  const polling: { wall: number; cpu: number }[] = [];
+  const asyncEnv = (spinChecks: number): Promise<AsyncVectorEnv> =>
+    AsyncVectorEnv.create({ id: ID, numEnvs: VECTOR_ENVS, numWorkers: 2, spinChecks });
   for (let round = 0; round < ROUNDS; round++) {
     raw.push(singleEnv(new ClusterEnv()));
     sync.push(await vectorEnv(SyncVectorEnv.make(ID, VECTOR_ENVS)));
-    async.push(
-      await vectorEnv(await AsyncVectorEnv.create({ id: ID, numEnvs: VECTOR_ENVS, numWorkers: 2 })),
-    );
+    async.push(await vectorEnv(await asyncEnv(0)));
+    polling.push(await vectorEnv(await asyncEnv(POLL_CHECKS)));
   }
   const overSingle = async.map((a, i) => a.wall / raw[i]!.wall);
   const overSync = async.map((a, i) => a.wall / sync[i]!.wall);
+  const pollingOverSingle = polling.map((a, i) => a.wall / raw[i]!.wall);
   const social: ClusterEnvOptions = { scenario: 'social-network', controlInterval: 0.05 };
   const sn = singleEnv(new ClusterEnv(social));
   const loadAfter = loadavg()[0] ?? NaN;
@@ -171,6 +178,11 @@ export async function run(): Promise<BenchFigure[]> {
     {
       label: `AsyncVectorEnv(2 workers) ÷ SyncVectorEnv(16) (range ${range(overSync)})`,
       value: median(overSync),
+      unit: '×',
+    },
+    {
+      label: `the same with spinChecks ${POLL_CHECKS} ÷ single env (range ${range(pollingOverSingle)})`,
+      value: median(pollingOverSingle),
       unit: '×',
     },
     { label: 'social-network at 0.05 s windows, single env', value: sn.wall, unit: 'steps/s' },

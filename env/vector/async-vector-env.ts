@@ -35,6 +35,8 @@ import {
   CONTROL_WORDS,
   Command,
   DONE,
+  FINISHED,
+  GROUP_WORDS,
   REQUEST,
   STATUS,
   Status,
@@ -67,6 +69,13 @@ export interface AsyncVectorEnvOptions {
    * `maxYoungGenerationSizeMb` for fewer, longer scavenges. Default: Node's.
    */
   readonly resourceLimits?: ResourceLimits;
+  /**
+   * Most times the last worker to finish a step polls for the next command before it
+   * sleeps (`SpinBudget` in worker-protocol.ts; adaptive, never more than this), e.g.
+   * 100,000 (about 0.2-0.7 ms). Default 0: workers always sleep at once (polling's gain
+   * is not established yet: see env/README.md).
+   */
+  readonly spinChecks?: number;
 }
 
 function toError(reply: Extract<WorkerReply, { type: 'error' }>): Error {
@@ -113,7 +122,13 @@ class WorkerHandle {
   }
 
   /** Sends the shared buffers with this worker's control words and channel end. */
-  sendBuffers(buffers: SharedBuffers, numEnvs: number): Promise<readonly Info[]> {
+  sendBuffers(
+    buffers: SharedBuffers,
+    numEnvs: number,
+    group: Int32Array,
+    numWorkers: number,
+    spinChecks: number,
+  ): Promise<readonly Info[]> {
     const channel: MessagePort = this.channel.port2;
     return this.request(
       {
@@ -122,6 +137,9 @@ class WorkerHandle {
         numEnvs,
         control: this.control.buffer as SharedArrayBuffer,
         channel,
+        group: group.buffer as SharedArrayBuffer,
+        numWorkers,
+        spinChecks,
       },
       [channel],
     );
@@ -248,6 +266,8 @@ export class AsyncVectorEnv implements VectorEnv {
     readonly singleActionSpace: Space<unknown>,
     readonly autoresetMode: AutoresetMode,
     buffers: SharedBuffers,
+    /** Shared by the workers: who finished the current step (worker-protocol.ts). */
+    private readonly group: Int32Array,
   ) {
     this.numEnvs = buffers.rewards.byteLength / 8;
     this.obsDim = flatdim(singleObservationSpace);
@@ -272,6 +292,11 @@ export class AsyncVectorEnv implements VectorEnv {
     if (!Number.isSafeInteger(numWorkers) || numWorkers < 1 || numWorkers > numEnvs)
       throw new InvalidArgumentError(
         `numWorkers must be an integer in [1, ${numEnvs}], got ${numWorkers}`,
+      );
+    const spinChecks = options.spinChecks ?? 0;
+    if (!Number.isSafeInteger(spinChecks) || spinChecks < 0)
+      throw new InvalidArgumentError(
+        `spinChecks must be a non-negative integer, got ${spinChecks}`,
       );
     const s = spec(id);
     const autoresetMode = options.autoresetMode ?? 'next-step';
@@ -320,8 +345,18 @@ export class AsyncVectorEnv implements VectorEnv {
         truncated: new SharedArrayBuffer(numEnvs),
         actions: new SharedArrayBuffer(numEnvs * actionDim(actionSpace) * 8),
       };
-      await Promise.all(handles.map((h) => h.sendBuffers(buffers, numEnvs)));
-      return new AsyncVectorEnv(handles, observationSpace, actionSpace, autoresetMode, buffers);
+      const group = new Int32Array(new SharedArrayBuffer(GROUP_WORDS * 4));
+      await Promise.all(
+        handles.map((h) => h.sendBuffers(buffers, numEnvs, group, numWorkers, spinChecks)),
+      );
+      return new AsyncVectorEnv(
+        handles,
+        observationSpace,
+        actionSpace,
+        autoresetMode,
+        buffers,
+        group,
+      );
     } catch (e) {
       await Promise.all(handles.map((h) => h.terminate()));
       throw e;
@@ -390,6 +425,8 @@ export class AsyncVectorEnv implements VectorEnv {
       throw new InvalidArgumentError('AsyncVectorEnv: await the previous reset() or step() first');
     this.busy = true;
     this.generation++;
+    // Every worker finished the last command (waited for below), so no count is pending.
+    Atomics.store(this.group, FINISHED, 0);
     try {
       // Wait for every worker, even when one fails, so no command is left in flight.
       const parts = await Promise.allSettled(this.handles.map((h) => h.command(command, request)));

@@ -15,9 +15,12 @@ import {
   COMMAND,
   Command,
   DONE,
+  FINISHED,
   REQUEST,
   STATUS,
+  SpinBudget,
   Status,
+  spinForChange,
   waitForChange,
 } from './worker-protocol.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.js';
@@ -52,24 +55,38 @@ async function buildEnvs(): Promise<Env[]> {
 /**
  * Serves commands until `close`. Blocks this thread in `Atomics.wait` between them: the
  * worker has nothing else to do, and waking from a futex is far cheaper than a message.
+ * The last worker to finish a step first polls for a while (`SpinBudget`).
  */
 function serve(
   batch: EnvBatch,
   actions: Float64Array,
   control: Int32Array,
   channel: MessagePort,
+  group: { readonly words: Int32Array; readonly numWorkers: number; readonly spin: SpinBudget },
 ): void {
   let served = 0;
   // Infos of the last step or reset, posted only if the main thread asks for them.
   let infos: Info[] = [];
+  // Polls before sleeping for the next command (only after finishing a step last).
+  let spin = 0;
   for (;;) {
-    served = waitForChange(control, REQUEST, served) as number;
+    let next: number | undefined;
+    if (spin > 0) {
+      next = spinForChange(control, REQUEST, served, spin);
+      group.spin.record(next !== undefined);
+      spin = 0;
+    }
+    served = next ?? (waitForChange(control, REQUEST, served) as number);
     let status = Status.Ok;
     let closing = false;
     try {
       switch (Atomics.load(control, COMMAND)) {
         case Command.Step:
           infos = batch.step(actions);
+          // Counted before DONE is set, so the count is complete when the main thread
+          // sees every worker done and zeroes it for the next step.
+          if (Atomics.add(group.words, FINISHED, 1) === group.numWorkers - 1)
+            spin = group.spin.next();
           break;
         case Command.Infos:
           channel.postMessage({ type: 'ok', infos } satisfies WorkerReply);
@@ -147,7 +164,11 @@ try {
       return;
     }
     port.postMessage({ type: 'ok', infos: [] } satisfies WorkerReply);
-    serve(batch, actions, new Int32Array(request.control), request.channel);
+    serve(batch, actions, new Int32Array(request.control), request.channel, {
+      words: new Int32Array(request.group),
+      numWorkers: request.numWorkers,
+      spin: new SpinBudget(request.spinChecks),
+    });
   });
 } catch (e) {
   port.postMessage(errorReply(e));

@@ -48,6 +48,13 @@ export const COMMAND = 2;
 export const STATUS = 3;
 export const CONTROL_WORDS = 4;
 
+/**
+ * Index of the word shared by all workers of a vector env: how many have finished the
+ * current step (the main thread zeroes it before each broadcast).
+ */
+export const FINISHED = 0;
+export const GROUP_WORDS = 1;
+
 /** What the main thread asks through the control words. */
 export const enum Command {
   /** Step the worker's sub-envs with the actions in the shared buffer; keep their infos. */
@@ -103,6 +110,65 @@ export function waitForChange(
   }
 }
 
+/**
+ * Polls `control[index]` up to `checks` times without sleeping; returns the new value as
+ * soon as it differs from `seen`, or undefined if it never did.
+ */
+export function spinForChange(
+  control: Int32Array,
+  index: number,
+  seen: number,
+  checks: number,
+): number | undefined {
+  for (let k = 0; k < checks; k++) {
+    const value = Atomics.load(control, index);
+    if (value !== seen) return value;
+  }
+  return undefined;
+}
+
+/**
+ * How long the last worker to finish a step polls for the next command before sleeping.
+ * Why poll at all: waking a thread asleep in `Atomics.wait` took 0.1-0.6 ms on the 2-vCPU
+ * VM (a futex wake of a halted vCPU), a large share of a 1-2 ms step, while the next
+ * command usually follows the last worker's result within about 0.1 ms. Only the last
+ * worker polls: when all did, the main thread found no free core. Polling that misses
+ * (the caller does other work between steps, e.g. a policy update) halves the budget; when
+ * it falls below 1/16 of the maximum the worker sleeps at once for the next
+ * `COOLDOWN_STEPS` steps, then tries the full budget again.
+ */
+export class SpinBudget {
+  static readonly COOLDOWN_STEPS = 64;
+  private checks: number;
+  private cooldown = 0;
+
+  constructor(private readonly max: number) {
+    this.checks = max;
+  }
+
+  /** Polls allowed for the coming wait (0: sleep at once). */
+  next(): number {
+    if (this.cooldown > 0) {
+      this.cooldown--;
+      return 0;
+    }
+    return this.checks;
+  }
+
+  /** Whether a wait given a non-zero budget saw its command while polling. */
+  record(caught: boolean): void {
+    if (caught) {
+      this.checks = this.max;
+      return;
+    }
+    this.checks >>= 1;
+    if (this.checks < this.max / 16) {
+      this.checks = this.max;
+      this.cooldown = SpinBudget.COOLDOWN_STEPS;
+    }
+  }
+}
+
 /** Resolves once `control[index]` differs from `seen`, with the new value. */
 export async function waitForChangeAsync(
   control: Int32Array,
@@ -127,6 +193,11 @@ export type WorkerRequest =
       readonly control: SharedArrayBuffer;
       /** The worker's end of its private channel (transferred). */
       readonly channel: MessagePort;
+      /** `GROUP_WORDS` Int32 words shared by all workers. */
+      readonly group: SharedArrayBuffer;
+      readonly numWorkers: number;
+      /** The maximum polls of `SpinBudget` (0: never poll). */
+      readonly spinChecks: number;
     }
   | {
       readonly type: 'reset';

@@ -34,9 +34,19 @@ test('async and sync vector envs give identical 200-step CartPole trajectories',
     await AsyncVectorEnv.create({ id: 'CartPole-v1', numEnvs: 8, numWorkers: 3 }),
     11,
   );
+  const polling = await trajectory(
+    await AsyncVectorEnv.create({
+      id: 'CartPole-v1',
+      numEnvs: 8,
+      numWorkers: 2,
+      spinChecks: 100_000,
+    }),
+    11,
+  );
   assert.deepEqual(oneEach, sync);
   assert.deepEqual(twoWorkers, sync);
   assert.deepEqual(threeWorkers, sync);
+  assert.deepEqual(polling, sync);
 });
 
 test('the same seed gives the same async trajectory twice', async () => {
@@ -134,6 +144,14 @@ test('a bad action in a worker raises InvalidActionError naming the sub-env', as
   } finally {
     await envs.close();
   }
+});
+
+test('a negative or fractional spinChecks is refused before any worker starts', async () => {
+  for (const spinChecks of [-1, 0.5])
+    await assert.rejects(
+      AsyncVectorEnv.create({ id: 'CartPole-v1', numEnvs: 2, spinChecks }),
+      /spinChecks must be a non-negative integer/,
+    );
 });
 
 test('an unknown id fails creation and leaves no worker running', async () => {

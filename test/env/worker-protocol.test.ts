@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
-import { waitForChange, waitForChangeAsync } from '../../env/vector/worker-protocol.js';
+import {
+  SpinBudget,
+  spinForChange,
+  waitForChange,
+  waitForChangeAsync,
+} from '../../env/vector/worker-protocol.js';
 
 /**
  * A thread that first sends stale notifies — wake-ups with the word unchanged, as a
@@ -47,4 +52,31 @@ test('the blocking wait returns at once on a changed word and gives up after its
   const start = Date.now();
   assert.equal(waitForChange(control, 0, 0, 30), undefined);
   assert.ok(Date.now() - start >= 29, 'waited about the timeout');
+});
+
+test('spinForChange returns a changed word at once and gives up after its checks', () => {
+  const control = new Int32Array(new SharedArrayBuffer(8));
+  control[1] = 9;
+  assert.equal(spinForChange(control, 1, 8, 1), 9);
+  assert.equal(spinForChange(control, 0, 0, 1000), undefined);
+  assert.equal(spinForChange(control, 1, 9, 0), undefined);
+});
+
+test('the spin budget halves on misses, then sleeps for a cooldown, then tries again', () => {
+  const spin = new SpinBudget(1600);
+  assert.equal(spin.next(), 1600);
+  spin.record(false);
+  assert.equal(spin.next(), 800);
+  spin.record(true);
+  assert.equal(spin.next(), 1600, 'a caught command restores the full budget');
+  for (const expected of [1600, 800, 400, 200]) {
+    assert.equal(spin.next(), expected);
+    spin.record(false);
+  }
+  // 200 → 100 = 1600 / 16 is not below a 16th; 50 would be.
+  assert.equal(spin.next(), 100);
+  spin.record(false);
+  for (let k = 0; k < SpinBudget.COOLDOWN_STEPS; k++) assert.equal(spin.next(), 0);
+  assert.equal(spin.next(), 1600, 'after the cooldown, the full budget again');
+  assert.equal(new SpinBudget(0).next(), 0);
 });
