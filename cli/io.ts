@@ -1,11 +1,5 @@
-/** File output at the CLI's edge: every report is written atomically (write, then rename). */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
-
-/** Writes `text` to `path` so that readers see either the old file or the whole new one. */
-export function writeFileAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(temp, text);
-  renameSync(temp, path);
-}
+/**
+ * File output at the CLI's edge: every report is written atomically (write, then rename),
+ * by the same helper that writes bundles and checkpoints.
+ */
+export { writeFileAtomically as writeFileAtomic } from '../agents/io/directory-io.js';
