@@ -71,7 +71,13 @@ export function register(program: Command): void {
         lines.push(
           `training config: ${config.stages?.length ?? 1} curriculum stage(s); env ${JSON.stringify(config.cluster)}; ppo ${JSON.stringify(config.ppo)}`,
         );
-      lines.push(`feature ranges: ${r.featureRangeCount}`);
+      // The daemon's guard checks inputs against these; without them only the safety
+      // bounds guard the policy, which the user should hear before deploying it.
+      lines.push(
+        r.featureRangeCount > 0 || !r.clusterPolicy
+          ? `feature ranges: ${r.featureRangeCount}`
+          : 'feature ranges: none recorded (warning: `governor serve` can guard this policy only by its safety bounds; `governor export` of a `governor train` run records them)',
+      );
       lines.push('files (sha256):');
       for (const [name, hash] of Object.entries(m.files)) lines.push(`  ${name}  ${hash}`);
       process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,9 +1,15 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { policyRng, simulateWithPolicy } from '../../policies/control-loop.js';
 import type { Policy } from '../../policies/policy.js';
 import { createPolicy } from '../../policies/registry.js';
+import {
+  LEARNED_PREFIX,
+  prepareLearnedPolicies,
+  resolvePolicy,
+} from '../../eval/resolve-policy.js';
 import { UsageError } from '../../sim-cluster/errors.js';
 import { resolveScenario, scenarioToYaml } from '../../sim-cluster/scenario/load.js';
 import type { Signals } from '../../sim-cluster/signals.js';
@@ -53,7 +59,10 @@ export function register(program: Command): void {
       '--print-scenario',
       'print the scenario as simulated (a family: the sampled member) as YAML',
     )
-    .option('--policy <name>', 'control the run with a policy (see `governor policies`)')
+    .option(
+      '--policy <name>',
+      'control the run with a policy (see `governor policies`), or learned:PATH for a policy bundle',
+    )
     .option('--policy-config <file>', "JSON or YAML file overriding the policy's parameters")
     .option(
       '--controller <endpoint>',
@@ -64,7 +73,7 @@ export function register(program: Command): void {
       "CURVE for --controller: client.pub, client.key and the daemon's server.pub",
     )
     .action(async (name: string, options: SimOptions) => {
-      const policy = loadPolicy(options);
+      const policy = await loadPolicy(options);
       const scenario = resolveScenario(
         name,
         options.familySeed !== undefined ? { familySeed: options.familySeed } : {},
@@ -120,14 +129,30 @@ function printSummary(summary: SimSummary, jsonFile: string | undefined): void {
   process.stdout.write(`${formatSummary(summary)}\n`);
 }
 
-/** The policy named by `--policy`, with `--policy-config` overrides; undefined without one. */
-function loadPolicy(options: SimOptions): Policy | undefined {
+/**
+ * The policy named by `--policy`, with `--policy-config` overrides; undefined without one.
+ * `learned:PATH` loads a bundle the way `governor eval` does, so a learned run here scores
+ * as the same run there.
+ */
+async function loadPolicy(options: SimOptions): Promise<Policy | undefined> {
   if (options.policy === undefined) {
     if (options.policyConfig !== undefined)
       throw new UsageError('--policy-config needs --policy NAME');
     return undefined;
   }
   const file = options.policyConfig;
+  if (options.policy.startsWith(LEARNED_PREFIX)) {
+    if (file !== undefined)
+      throw new UsageError(
+        '--policy-config applies to heuristics; a learned policy takes its parameters from its bundle',
+      );
+    await prepareLearnedPolicies([options.policy]);
+    return resolvePolicy(options.policy, options.seed ?? 0);
+  }
+  if (existsSync(join(options.policy, 'manifest.json')))
+    throw new UsageError(
+      `--policy '${options.policy}' is a policy bundle: write --policy ${LEARNED_PREFIX}${options.policy}`,
+    );
   const overrides = file === undefined ? undefined : parseYaml(readFileSync(file, 'utf8'));
   return createPolicy(options.policy, overrides, { rng: policyRng(options.seed ?? 0) }, file);
 }

@@ -1,10 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { policyEntries, policyNames } from '../../policies/registry.js';
 import { runCli } from './run-cli.js';
+import { PRETRAINED_BUNDLE } from '../../cli/commands/quickstart.js';
+import { prepareLearnedPolicies, resolvePolicy } from '../../eval/resolve-policy.js';
+import { simulateWithPolicy } from '../../policies/control-loop.js';
+import { resolveScenario } from '../../sim-cluster/scenario/load.js';
 
 test('governor policies lists every policy with its one-line description', () => {
   const r = runCli(['policies']);
@@ -43,4 +47,33 @@ test('governor sim --policy-config overrides parameters and names a bad field', 
   const r = runCli(['sim', 'mm4', '--duration', '5', '--policy', 'aimd', '--policy-config', bad]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /bad\.json: must be a number, got "half" at aimd\.decreaseFactor/);
+});
+
+test('governor sim --policy learned:PATH runs a bundle as eval does; a bare bundle path is refused', async () => {
+  const bundle = PRETRAINED_BUNDLE;
+  const dir = mkdtempSync(join(tmpdir(), 'governor-learned-'));
+  const out = join(dir, 'run.json');
+  const args = ['sim', 'flash-crowd', '--seed', '3', '--duration', '10'];
+  const r = runCli([...args, '--policy', `learned:${bundle}`, '--json', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const viaCli = JSON.parse(readFileSync(out, 'utf8')) as { score: number; seed: number };
+  assert.equal(viaCli.seed, 3);
+
+  // The same run in-process, through eval's resolver: the CLI adds nothing of its own.
+  await prepareLearnedPolicies([`learned:${bundle}`]);
+  const policy = resolvePolicy(`learned:${bundle}`, 3);
+  const inProcess = simulateWithPolicy(resolveScenario('flash-crowd'), policy, {
+    seed: 3,
+    durationSeconds: 10,
+  });
+  assert.equal(viaCli.score, inProcess.score);
+
+  const bare = runCli([...args, '--policy', bundle]);
+  assert.equal(bare.code, 2);
+  assert.match(bare.stderr, /is a policy bundle: write --policy learned:/);
+  const config = join(dir, 'c.yaml');
+  writeFileSync(config, 'x: 1\n');
+  const withConfig = runCli([...args, '--policy', `learned:${bundle}`, '--policy-config', config]);
+  assert.equal(withConfig.code, 2);
+  assert.match(withConfig.stderr, /a learned policy takes its parameters from its bundle/);
 });
