@@ -8,6 +8,10 @@
  * Bucket indices come straight from the IEEE-754 bits of the value (exponent and top
  * mantissa bits) through a shared scratch buffer, so `record` is O(1), exact at bucket
  * edges and allocation-free — it runs once per simulated request.
+ *
+ * The buckets (256 KB at the default range and three digits) are allocated by the first
+ * value recorded or merged, not by the constructor: a simulation builds one histogram per
+ * tenant whether or not anyone will read it (see `SimulationOptions.runLatency`).
  */
 import { InvalidArgumentError } from './errors.js';
 
@@ -36,6 +40,8 @@ export interface LatencySummary {
 const scratch = new Float64Array(1);
 const words = new Uint32Array(scratch.buffer);
 const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+/** The buckets of every histogram that has recorded nothing yet. */
+const NO_COUNTS = new Float64Array(0);
 
 /** The unbiased binary exponent of a positive normal double. */
 function exponentOf(value: number): number {
@@ -60,7 +66,9 @@ export class LatencyHistogram {
   /** Bound on |reported − true| / true for values in [lowest, highest]: 1/(2S). */
   readonly relativeError: number;
 
-  private readonly counts: Float64Array;
+  /** Empty until the first value arrives (`allocate`); then `bucketCount` long. */
+  private counts: Float64Array = NO_COUNTS;
+  private readonly bucketCount: number;
   private readonly minExponent: number;
   /** Right shift from the 20 high mantissa bits to the sub-bucket index. */
   private readonly mantissaShift: number;
@@ -100,7 +108,13 @@ export class LatencyHistogram {
     this.mantissaShift = 20 - this.log2SubBuckets;
     this.minExponent = exponentOf(lowest);
     const octaves = exponentOf(highest) - this.minExponent + 1;
-    this.counts = new Float64Array(octaves * this.subBuckets);
+    this.bucketCount = octaves * this.subBuckets;
+  }
+
+  /** The buckets, allocated on first use (see the module comment). */
+  private allocate(): Float64Array {
+    if (this.counts.length === 0) this.counts = new Float64Array(this.bucketCount);
+    return this.counts;
   }
 
   /** Number of recorded values. */
@@ -139,7 +153,8 @@ export class LatencyHistogram {
     }
     const index = this.indexOf(value);
     if (value > this.highestSeconds) this.clamped++;
-    this.counts[index] = (this.counts[index] as number) + 1;
+    const counts = this.total === 0 ? this.allocate() : this.counts;
+    counts[index] = (counts[index] as number) + 1;
     if (index < this.lowIndex) this.lowIndex = index;
     if (index > this.highIndex) this.highIndex = index;
     this.total++;
@@ -228,8 +243,9 @@ export class LatencyHistogram {
       );
     }
     if (other.total === 0) return;
+    const counts = this.allocate();
     for (let index = other.lowIndex; index <= other.highIndex; index++) {
-      this.counts[index] = (this.counts[index] as number) + (other.counts[index] as number);
+      counts[index] = (counts[index] as number) + (other.counts[index] as number);
     }
     this.lowIndex = Math.min(this.lowIndex, other.lowIndex);
     this.highIndex = Math.max(this.highIndex, other.highIndex);

@@ -65,6 +65,15 @@ export interface SimulationOptions {
    * applied from here (`sim.applyDecision`) governs the next window.
    */
   readonly onWindow?: (sim: Simulation, signals: Signals) => void;
+  /**
+   * Whether to record every measured request's latency in its tenant's whole-run
+   * histogram (`tenantStats[t].latency`, what `summarize` reports; default true). A caller
+   * that reads only the windows' Signals (ClusterEnv) turns it off: the histograms are
+   * then never allocated — 256 KB per tenant, whose scattered buckets crowd the cache of
+   * a thread that steps several simulations — and `summarize` refuses the run. The
+   * counters of `tenantStats` are kept either way.
+   */
+  readonly runLatency?: boolean;
 }
 
 export class Simulation {
@@ -74,6 +83,8 @@ export class Simulation {
   readonly durationSeconds: number;
   readonly endSeconds: number;
   readonly controlIntervalSeconds: number;
+  /** See `SimulationOptions.runLatency`. */
+  readonly runLatency: boolean;
   readonly events = new EventQueue(4096);
   readonly pool = new FramePool();
   readonly replicas: Replica[] = [];
@@ -144,6 +155,7 @@ export class Simulation {
     this.controlIntervalSeconds = scenario.controlInterval;
     this.onWindow = options.onWindow;
     this.observed = options.onWindow !== undefined;
+    this.runLatency = options.runLatency ?? true;
     const streams = new RngStreams(this.seed);
     this.rngArrivals = streams.get('arrivals');
     this.rngMix = streams.get('request-mix');
@@ -724,7 +736,7 @@ export class Simulation {
       if (good) window.goodput[t]!++;
       if (request.measured) {
         stats.completed++;
-        stats.latency.record(latency);
+        if (this.runLatency) stats.latency.record(latency);
         if (good) stats.goodput++;
       }
     } else if (isRejection(outcome)) {

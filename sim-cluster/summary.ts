@@ -1,4 +1,5 @@
 import type { RejectReason } from './enforcement.js';
+import { InvalidArgumentError } from './errors.js';
 import type { Simulation } from './simulation.js';
 
 export interface LatencySummary {
@@ -62,6 +63,10 @@ export interface SimSummary {
 
 /** Builds the run's summary from a finished (or stopped) simulation. */
 export function summarize(sim: Simulation, policy: string, wallSeconds: number): SimSummary {
+  if (!sim.runLatency)
+    throw new InvalidArgumentError(
+      `summarize: ${sim.model.scenario.name} ran with runLatency: false, so it has no whole-run latencies to report`,
+    );
   const measured = Math.max(sim.now - sim.warmupSeconds, 0);
   const tenants: Record<string, TenantSummary> = {};
   let weighted = 0;

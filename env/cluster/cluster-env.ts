@@ -192,7 +192,8 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
         `${model.scenario.name} has ${model.tenants.length} tenants, more than maxTenants = ${slots}`,
       );
     this.signals = null;
-    this.sim = new Simulation(model, { seed: simSeed, onWindow: this.onWindow });
+    // The env reads only window Signals: no whole-run latency histograms (runLatency).
+    this.sim = new Simulation(model, { seed: simSeed, onWindow: this.onWindow, runLatency: false });
     this.basePolicy =
       this.base === null
         ? null

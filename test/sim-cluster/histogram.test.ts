@@ -127,6 +127,26 @@ test('merging equals recording both sets of values', () => {
   for (const x of [1e-4, 0.01, 1]) assert.equal(a.fractionAtOrBelow(x), both.fractionAtOrBelow(x));
 });
 
+test('merging into a histogram that never recorded a value equals the merged one', () => {
+  const fresh = new LatencyHistogram();
+  const other = new LatencyHistogram();
+  for (const v of logUniformSamples(500, 33)) other.record(v);
+  fresh.merge(other);
+  assert.deepEqual(fresh.toJSON(), other.toJSON());
+  fresh.merge(new LatencyHistogram());
+  assert.deepEqual(fresh.toJSON(), other.toJSON());
+});
+
+test('a histogram allocates its buckets only when its first value arrives', () => {
+  const before = process.memoryUsage().arrayBuffers;
+  const hs = Array.from({ length: 64 }, () => new LatencyHistogram());
+  // 64 × 256 KB would be 16 MB if the constructor allocated the buckets.
+  assert.ok(process.memoryUsage().arrayBuffers - before < 1 << 20);
+  for (const h of hs.slice(0, 8)) h.record(0.01);
+  assert.ok(process.memoryUsage().arrayBuffers - before >= 8 * 32 * 1024 * 8);
+  assert.equal(hs[0]!.percentile(50), hs[1]!.percentile(50));
+});
+
 test('merging histograms of different configurations is refused', () => {
   const a = new LatencyHistogram();
   const b = new LatencyHistogram({ significantDigits: 2 });

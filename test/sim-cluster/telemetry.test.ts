@@ -8,6 +8,7 @@ import { compileModel } from '../../sim-cluster/model.js';
 import { Simulation } from '../../sim-cluster/simulation.js';
 import type { Signals } from '../../sim-cluster/signals.js';
 import { summarize } from '../../sim-cluster/summary.js';
+import { InvalidArgumentError } from '../../sim-cluster/errors.js';
 import { call, scenario, service, tenant } from './scenarios-inline.js';
 
 const fanout = scenario(
@@ -99,4 +100,22 @@ test('the CPU share of each tenant follows its request rate', () => {
   // Same call tree, rates 250 vs 150: CPU at service a splits 5:3 (within sampling error).
   const ratio = cpu(0) / cpu(1);
   assert.ok(Math.abs(ratio - 5 / 3) / (5 / 3) < 0.05, `ratio ${ratio}`);
+});
+
+test('without runLatency a run has the same windows and counters, and summarize refuses it', () => {
+  const full = run();
+  const windows: Signals[] = [];
+  const light = new Simulation(compileModel(fanout), {
+    onWindow: (_, w) => windows.push(w),
+    runLatency: false,
+  });
+  light.run();
+  assert.deepEqual(windows, full.windows);
+  light.tenantStats.forEach((stats, t) => {
+    const counters = { ...stats, latency: null };
+    assert.deepEqual(counters, { ...full.sim.tenantStats[t]!, latency: null });
+    assert.ok(stats.completed > 0);
+    assert.equal(stats.latency.count, 0);
+  });
+  assert.throws(() => summarize(light, 'none', 0), InvalidArgumentError);
 });
