@@ -17,7 +17,9 @@
  * load average before and after. Figures per CPU second do not depend on other processes
  * sharing the cores (but do on their cache and memory traffic). Each round also runs the
  * async env with its workers polling before they sleep (`spinChecks`, off by default),
- * to show whether that option pays on the machine at hand.
+ * to show whether that option pays on the machine at hand, and the async env in the
+ * configuration training uses (`numEnvs: 8`, 2 workers: 4 sub-envs per worker, so each
+ * signal carries half the work and the round trip weighs twice as much).
  */
 import { RngStream } from '../sim-cluster/rng.js';
 import { cpus, loadavg } from 'node:os';
@@ -90,6 +92,8 @@ async function vectorEnv(envs: VectorEnv): Promise<{ wall: number; cpu: number }
 }
 
 const ROUNDS = 3;
+/** Sub-envs of training's vector env (training/config.ts: `numEnvs` 8, 2 workers). */
+const TRAINING_ENVS = 8;
 /** `spinChecks` of the polling variant (off by default; measured here to decide on it). */
 const POLL_CHECKS = 100_000;
 
@@ -115,17 +119,20 @@ export async function run(): Promise<BenchFigure[]> {
   const sync: { wall: number; cpu: number }[] = [];
   const async: { wall: number; cpu: number }[] = [];
   const polling: { wall: number; cpu: number }[] = [];
-  const asyncEnv = (spinChecks: number): Promise<AsyncVectorEnv> =>
-    AsyncVectorEnv.create({ id: ID, numEnvs: VECTOR_ENVS, numWorkers: 2, spinChecks });
+  const training: { wall: number; cpu: number }[] = [];
+  const asyncEnv = (spinChecks: number, numEnvs = VECTOR_ENVS): Promise<AsyncVectorEnv> =>
+    AsyncVectorEnv.create({ id: ID, numEnvs, numWorkers: 2, spinChecks });
   for (let round = 0; round < ROUNDS; round++) {
     raw.push(singleEnv(new ClusterEnv()));
     sync.push(await vectorEnv(SyncVectorEnv.make(ID, VECTOR_ENVS)));
     async.push(await vectorEnv(await asyncEnv(0)));
     polling.push(await vectorEnv(await asyncEnv(POLL_CHECKS)));
+    training.push(await vectorEnv(await asyncEnv(0, TRAINING_ENVS)));
   }
   const overSingle = async.map((a, i) => a.wall / raw[i]!.wall);
   const overSync = async.map((a, i) => a.wall / sync[i]!.wall);
   const pollingOverSingle = polling.map((a, i) => a.wall / raw[i]!.wall);
+  const trainingOverSingle = training.map((a, i) => a.wall / raw[i]!.wall);
   const social: ClusterEnvOptions = { scenario: 'social-network', controlInterval: 0.05 };
   const sn = singleEnv(new ClusterEnv(social));
   const loadAfter = loadavg()[0] ?? NaN;
@@ -183,6 +190,11 @@ export async function run(): Promise<BenchFigure[]> {
     {
       label: `the same with spinChecks ${POLL_CHECKS} ÷ single env (range ${range(pollingOverSingle)})`,
       value: median(pollingOverSingle),
+      unit: '×',
+    },
+    {
+      label: `training's AsyncVectorEnv(2 workers × 4 envs) ÷ single env (range ${range(trainingOverSingle)})`,
+      value: median(trainingOverSingle),
       unit: '×',
     },
     { label: 'social-network at 0.05 s windows, single env', value: sn.wall, unit: 'steps/s' },
