@@ -21,10 +21,10 @@ import type { ReportMessage, ServiceReport } from './protocol.js';
 /** The window's reports, in instance registration order. */
 export function aggregateSignals(window: number, reports: readonly ReportMessage[]): Signals {
   const tenants = mergeTenants(reports);
-  const services = groupBy(
+  const services = mergeServices(
     reports.flatMap((r) => (r.service === null ? [] : [r.service])),
-    (s) => s.name,
-  ).map((group) => mergeService(group, tenants));
+    tenants,
+  );
   let startSeconds = Infinity;
   let endSeconds = -Infinity;
   let decisionEpoch = -Infinity;
@@ -166,6 +166,14 @@ const ZERO_TENANT: ServiceTenantSignals = {
   cpuSeconds: 0,
   outstanding: 0,
 };
+
+/** Service reports (any services, in report order) → one ServiceSignals per service. */
+export function mergeServices(
+  reports: readonly ServiceReport[],
+  tenants: readonly TenantSignals[],
+): ServiceSignals[] {
+  return groupBy(reports, (s) => s.name).map((group) => mergeService(group, tenants));
+}
 
 /** Instances of one service → its ServiceSignals, tenants aligned with `tenants`. */
 export function mergeService(

@@ -13,7 +13,6 @@ import { pino, type Logger } from 'pino';
 import * as zmq from 'zeromq';
 import type { Decision } from '../sim-cluster/enforcement.js';
 import type { Policy } from '../policies/policy.js';
-import { aggregateSignals } from './aggregate.js';
 import { decisionEncoder, decodeMessage, encodeMessage } from './codec.js';
 import type { ServerKeys } from './keys.js';
 import { GuardedPolicy } from './guarded-policy.js';
@@ -343,10 +342,10 @@ export class ControllerDaemon {
     this.deadline = null;
     if (!this.book.pending()) return;
     const closeStartedAt = this.clock();
-    const { window, reports } = this.book.close();
+    const { window, signals, reports } = this.book.close();
     let decision: Decision;
     try {
-      decision = this.options.policy.decide(aggregateSignals(window, reports));
+      decision = this.options.policy.decide(signals);
     } catch (error) {
       this.metrics.policyErrors.inc();
       this.log.error({ err: error, window }, 'policy failed; the previous decision stays in force');
@@ -376,13 +375,13 @@ export class ControllerDaemon {
       window,
       epoch,
       trigger,
-      reports: reports.length,
+      reports,
       decisions: this.book.size,
       seconds: end - this.roundStartedAt,
       closeSeconds: end - closeStartedAt,
       cpuSeconds: cpuSecondsSince(this.roundCpuAtStart),
     });
-    this.log.debug({ window, epoch, trigger, reports: reports.length }, 'decision sent');
+    this.log.debug({ window, epoch, trigger, reports }, 'decision sent');
   }
 
   private sweep(): void {

@@ -1,10 +1,16 @@
 /**
  * The daemon's bookkeeping, free of sockets and clocks (times are passed in): which
- * instances are live, what each reported for the open window, when a round is complete,
- * and who has been silent for longer than the timeout.
+ * instances are live, what each reported for the open window (one reused `ReportRow`
+ * per instance, report-rows.ts), when a round is complete, and who has been silent for
+ * longer than the timeout.
  */
+import type { Signals } from '../sim-cluster/signals.js';
 import type { ReportMessage, Role } from './protocol.js';
+import { aggregateRows, ReportRow, TenantIndex } from './report-rows.js';
 import type { InstanceDemand } from './split.js';
+
+/** Tenant names remembered between rounds before the index starts afresh. */
+const MAX_KNOWN_TENANTS = 4 * 1024;
 
 /** One registered instance, keyed by its connection (routing id). */
 export interface Instance {
@@ -17,6 +23,10 @@ export interface Instance {
   lastSeenSeconds: number;
   /** Demand per tenant in its latest report (what the splitter divides by). */
   demand: Record<string, number>;
+  /** The window of the report in `row` (-1: none yet). */
+  filedWindow: number;
+  /** Its latest report, reused from window to window. */
+  row: ReportRow;
 }
 
 export type ReportOutcome = 'accepted' | 'late' | 'duplicate';
@@ -27,7 +37,9 @@ export class RoundBook {
   openWindow = -1;
   /** The last window decided (reports for it or earlier are late). */
   lastDecidedWindow = -1;
-  private readonly reports = new Map<string, ReportMessage>();
+  /** Live instances that filed a report for the open window. */
+  private filed = 0;
+  private readonly tenantIndex = new TenantIndex();
 
   /**
    * Registers (or re-registers) the instance `id` connected as routing id `address`; an
@@ -38,6 +50,8 @@ export class RoundBook {
     for (const [k, inst] of this.instances) {
       if (inst.id === id && k !== key) this.remove(k);
     }
+    // The same connection registering again keeps the report it filed.
+    const same = this.instances.get(key);
     const inst: Instance = {
       key,
       address: Buffer.from(address),
@@ -46,6 +60,8 @@ export class RoundBook {
       service,
       lastSeenSeconds: nowSeconds,
       demand: {},
+      filedWindow: same?.filedWindow ?? -1,
+      row: same?.row ?? new ReportRow(),
     };
     this.instances.set(key, inst);
     return inst;
@@ -70,8 +86,14 @@ export class RoundBook {
   }
 
   remove(key: string): boolean {
-    this.reports.delete(key);
+    const inst = this.instances.get(key);
+    if (inst !== undefined && this.hasFiled(inst)) this.filed--;
     return this.instances.delete(key);
+  }
+
+  /** Whether `inst` has reported the open, undecided window. */
+  private hasFiled(inst: Instance): boolean {
+    return inst.filedWindow === this.openWindow && this.openWindow > this.lastDecidedWindow;
   }
 
   /** Removes and returns instances silent for more than `timeoutSeconds`. */
@@ -82,20 +104,24 @@ export class RoundBook {
   }
 
   /**
-   * Files a report. A report for a later window than the open one must first close the
-   * open round (`mustCloseFirst`); reports for decided windows are late.
+   * Files a report of the registered instance `key`. A report for a later window than
+   * the open one must first close the open round (`wouldSupersede`); reports for decided
+   * windows are late.
    */
   file(key: string, report: ReportMessage): ReportOutcome {
+    const inst = this.instances.get(key);
+    if (inst === undefined) throw new Error(`report filed for unregistered connection ${key}`);
     if (report.window <= this.lastDecidedWindow) return 'late';
     if (this.openWindow < 0 || report.window > this.openWindow) {
       this.openWindow = report.window;
-      this.reports.clear();
+      this.filed = 0;
     }
     if (report.window < this.openWindow) return 'late';
-    if (this.reports.has(key)) return 'duplicate';
-    this.reports.set(key, report);
-    const inst = this.instances.get(key);
-    if (inst !== undefined) inst.demand = demandOf(report);
+    if (inst.filedWindow === report.window) return 'duplicate';
+    inst.row.fill(report, this.tenantIndex);
+    inst.filedWindow = report.window;
+    inst.demand = demandOf(report);
+    this.filed++;
     return 'accepted';
   }
 
@@ -108,28 +134,30 @@ export class RoundBook {
 
   /** Whether every live instance has reported the open window. */
   complete(): boolean {
-    // Only registered instances file reports and `remove` drops theirs, so the reports
-    // are a subset of the live instances: equal sizes mean everyone has reported.
-    if (this.openWindow <= this.lastDecidedWindow) return false;
-    return this.reports.size > 0 && this.reports.size === this.instances.size;
+    // Only registered instances file reports and `remove` uncounts theirs, so the filers
+    // are a subset of the live instances: equal counts mean everyone has reported.
+    return this.pending() && this.filed === this.instances.size;
   }
 
   /** Whether a round is open and undecided. */
   pending(): boolean {
-    return this.openWindow > this.lastDecidedWindow && this.reports.size > 0;
+    return this.openWindow > this.lastDecidedWindow && this.filed > 0;
   }
 
-  /** Closes the open round: its reports in registration order. */
-  close(): { window: number; reports: ReportMessage[] } {
+  /**
+   * Closes the open round: its reports aggregated in registration order (as
+   * `aggregateSignals` would), and how many there were.
+   */
+  close(): { window: number; signals: Signals; reports: number } {
     const window = this.openWindow;
-    const reports: ReportMessage[] = [];
-    for (const key of this.instances.keys()) {
-      const r = this.reports.get(key);
-      if (r !== undefined) reports.push(r);
-    }
+    const rows: ReportRow[] = [];
+    for (const inst of this.instances.values()) if (this.hasFiled(inst)) rows.push(inst.row);
+    const signals = aggregateRows(window, rows, this.tenantIndex);
     this.lastDecidedWindow = window;
-    this.reports.clear();
-    return { window, reports };
+    this.filed = 0;
+    // No row is in use until the next report: the names may start afresh.
+    this.tenantIndex.clearIfOver(MAX_KNOWN_TENANTS);
+    return { window, signals, reports: rows.length };
   }
 
   /** What the splitter needs of every live instance. */

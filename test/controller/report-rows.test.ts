@@ -1,0 +1,140 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { aggregateSignals } from '../../controller/aggregate.js';
+import { aggregateRows, ReportRow, TenantIndex } from '../../controller/report-rows.js';
+import { RoundBook } from '../../controller/round-book.js';
+import type { ReportMessage } from '../../controller/protocol.js';
+import { REJECT_REASONS } from '../../sim-cluster/enforcement.js';
+import type { TenantSignals } from '../../sim-cluster/signals.js';
+import { report, service, tenant } from './fixtures.js';
+
+const full = (r: Omit<ReportMessage, 'type'>): ReportMessage => ({ type: 'report', ...r });
+
+/** Numbers a valid report may hold: integers, fractions, -0, large values. */
+const number = fc.oneof(
+  fc.nat(300),
+  fc.double({ min: 0, max: 1e9, noNaN: true }),
+  fc.constantFrom(-0, 0.1, 0.2, 0.3, 2 ** 40 + 0.5),
+);
+const tenantArb: fc.Arbitrary<TenantSignals> = fc
+  .record({
+    name: fc.constantFrom('t0', 't1', 't2', 'gold'),
+    offered: number,
+    weight: number,
+    shed: number,
+    gr: fc.option(number),
+    count: number,
+    mean: number,
+    p99: number,
+    max: number,
+  })
+  .map(({ name, offered, weight, shed, gr, count, mean, p99, max }) => {
+    const t = tenant(name, 1);
+    return {
+      ...t,
+      offered,
+      weight,
+      guaranteedRate: gr,
+      rejectedByReason: { ...t.rejectedByReason, [REJECT_REASONS[1]]: shed },
+      latency: { count, mean, p50: mean / 3, p90: p99 / 7, p99, max },
+    };
+  });
+/** A report whose tenants have distinct names (as validation requires). */
+const reportArb = fc
+  .record({
+    window: fc.nat(5),
+    start: number,
+    measured: fc.boolean(),
+    epoch: fc.integer({ min: -1, max: 9 }),
+    tenants: fc.uniqueArray(tenantArb, { maxLength: 4, selector: (t) => t.name }),
+    service: fc.option(fc.record({ name: fc.constantFrom('api', 'db'), hops: number })),
+  })
+  .map((r) =>
+    full({
+      ...report(r.window, r.tenants, r.service && service(r.service.name, { t0: r.service.hops })),
+      startSeconds: r.start,
+      endSeconds: r.start + 1,
+      measured: r.measured,
+      decisionEpoch: r.epoch,
+    }),
+  );
+
+test('rows aggregate to exactly the Signals aggregateSignals gives for the same reports', () => {
+  const index = new TenantIndex();
+  // Rows are reused from round to round, as the round book reuses them.
+  const rows = Array.from({ length: 6 }, () => new ReportRow());
+  fc.assert(
+    fc.property(fc.array(reportArb, { maxLength: 6 }), (reports) => {
+      reports.forEach((r, i) => rows[i]!.fill(r, index));
+      const got = aggregateRows(7, rows.slice(0, reports.length), index);
+      assert.deepEqual(got, aggregateSignals(7, reports));
+    }),
+    { numRuns: 1500, seed: 9 },
+  );
+});
+
+test('a tenant reported once keeps its -0 and null guaranteed rate; summed ones start from 0', () => {
+  const index = new TenantIndex();
+  const t = { ...tenant('t', 1), offered: -0, guaranteedRate: null };
+  const one = new ReportRow();
+  one.fill(full(report(1, [t])), index);
+  const alone = aggregateRows(1, [one], index).tenants[0]!;
+  assert.ok(Object.is(alone.offered, -0));
+  assert.equal(alone.guaranteedRate, null);
+  const two = new ReportRow();
+  two.fill(full(report(1, [t])), index);
+  assert.ok(Object.is(aggregateRows(1, [one, two], index).tenants[0]!.offered, 0));
+});
+
+test('the tenant index forgets its names only past its limit', () => {
+  const index = new TenantIndex();
+  assert.equal(index.idOf('a'), 0);
+  assert.equal(index.idOf('b'), 1);
+  assert.equal(index.idOf('a'), 0);
+  index.clearIfOver(2);
+  assert.equal(index.nameOf(1), 'b');
+  index.clearIfOver(1);
+  assert.equal(index.size, 0);
+  assert.equal(index.idOf('b'), 0);
+});
+
+test('a round closes with the reports of the live instances only, in registration order', () => {
+  const book = new RoundBook();
+  const a = Buffer.from('a');
+  const b = Buffer.from('b');
+  const c = Buffer.from('c');
+  book.register(a, 'in-a', 'ingress', 'ingress', 0);
+  book.register(b, 'in-b', 'ingress', 'ingress', 0);
+  book.register(c, 'in-c', 'ingress', 'ingress', 0);
+  const reports = [
+    full(report(4, [tenant('u', 2)])),
+    full(report(4, [tenant('t', 3)])),
+    full(report(4, [tenant('t', 5)])),
+  ];
+  assert.equal(book.file(c.toString('hex'), reports[2]!), 'accepted');
+  assert.equal(book.file(a.toString('hex'), reports[0]!), 'accepted');
+  assert.equal(book.file(a.toString('hex'), reports[0]!), 'duplicate');
+  assert.equal(book.file(b.toString('hex'), reports[1]!), 'accepted');
+  assert.equal(book.complete(), true);
+  book.remove(b.toString('hex'));
+  assert.equal(book.complete(), true);
+  const closed = book.close();
+  assert.equal(closed.reports, 2);
+  assert.deepEqual(closed.signals, aggregateSignals(4, [reports[0]!, reports[2]!]));
+  assert.equal(book.pending(), false);
+  assert.equal(book.file(c.toString('hex'), reports[2]!), 'late');
+});
+
+test('an instance registering again on its connection keeps the report it filed', () => {
+  const book = new RoundBook();
+  const a = Buffer.from('a');
+  book.register(a, 'in-a', 'ingress', 'ingress', 0);
+  book.register(Buffer.from('b'), 'in-b', 'ingress', 'ingress', 0);
+  book.file(a.toString('hex'), full(report(0, [tenant('t', 1)])));
+  book.register(a, 'in-a', 'ingress', 'ingress', 1);
+  assert.equal(book.pending(), true);
+  assert.equal(book.complete(), false);
+  assert.equal(book.file(a.toString('hex'), full(report(0, [tenant('t', 1)]))), 'duplicate');
+  assert.equal(book.close().reports, 1);
+});
