@@ -14,6 +14,7 @@ import {
   REPORT_FIELDS,
 } from './codec-parts.js';
 import { PackWriter } from './pack-writer.js';
+import type { Split } from './split.js';
 import { readFast } from './report-reader.js';
 import { bool, bounded, finite, int, name, oneOf, record, text } from './fields.js';
 import {
@@ -54,6 +55,8 @@ const DECODER = new Decoder({
 
 /** The hot path's writer: its bytes are ENCODER's. */
 const WRITER = new PackWriter();
+/** Writes the fixed parts of templates (never while WRITER's message is half written). */
+const TEMPLATE = new PackWriter();
 
 /** Encodes one message as the body frame (adds `v`). */
 export function encodeMessage(message: Message): Uint8Array {
@@ -76,6 +79,12 @@ const PART_KEY = ENCODER.encode('part');
 export function decisionEncoder(
   shared: Omit<DecisionMessage, 'type' | 'part'>,
 ): (part: DecisionPart) => Buffer {
+  const prefix = decisionPrefix(shared);
+  return (part) => WRITER.reset().raw(prefix).value(part).take();
+}
+
+/** A decision message up to its `part` value. */
+function decisionPrefix(shared: Omit<DecisionMessage, 'type' | 'part'>): Buffer {
   const head = ENCODER.encode({
     v: PROTOCOL_VERSION,
     type: 'decision',
@@ -87,8 +96,60 @@ export function decisionEncoder(
   // A fixmap of 6 entries (0x86); with `part` it holds 7.
   if (head[0] !== 0x86) throw new Error(`decision header must be a fixmap of 6, got ${head[0]}`);
   head[0] = 0x87;
-  const prefix = Buffer.concat([head, PART_KEY]);
-  return (part) => WRITER.reset().raw(prefix).value(part).take();
+  return Buffer.concat([head, PART_KEY]);
+}
+
+/** One tenant of an ingress part: its bytes up to the split numbers, and what they are. */
+interface IngressTenant {
+  readonly name: string;
+  readonly head: Uint8Array;
+  readonly rateLimit: { readonly ratePerSecond: number; readonly burst: number } | undefined;
+}
+
+const BURST_KEY = ENCODER.encode('burst');
+
+/**
+ * The decision messages of a round's ingress instances, written straight into bytes: an
+ * ingress part (split.ts) has the same keys for every instance, only the split rate and
+ * burst differ, so everything else is encoded once and each message copies it and writes
+ * its two numbers per tenant, with no part object built or walked. The bytes equal
+ * `decisionEncoder(shared)(split.part(i))` (differential test).
+ */
+export function ingressPartEncoder(
+  shared: Omit<DecisionMessage, 'type' | 'part'>,
+  split: Split,
+): (i: number) => Buffer {
+  // The knobs come in `Object.entries` order, so the tenants of every part map too.
+  const included = split.knobs.ingress.filter(
+    ([, d]) => d.rateLimit !== undefined || d.deadlineAdmission !== undefined,
+  );
+  const tenants: IngressTenant[] = included.map(([name, d]) => {
+    const w = TEMPLATE.reset().string(name);
+    if (d.rateLimit === undefined) return { name, head: w.value(d).take(), rateLimit: undefined };
+    w.mapHeader(d.deadlineAdmission === undefined ? 1 : 2);
+    if (d.deadlineAdmission !== undefined) w.string('deadlineAdmission').value(d.deadlineAdmission);
+    w.string('rateLimit').mapHeader(2).string('ratePerSecond');
+    return { name, head: w.take(), rateLimit: d.rateLimit };
+  });
+  const head = TEMPLATE.reset()
+    .raw(decisionPrefix(shared))
+    .mapHeader(1)
+    .string('tenants')
+    .mapHeader(tenants.length)
+    .take();
+  return (i) => {
+    const w = WRITER.reset().raw(head);
+    for (const t of tenants) {
+      w.raw(t.head);
+      if (t.rateLimit === undefined) continue;
+      // As split.ts's ingressPart computes them.
+      const share = split.share(i, t.name);
+      w.number(t.rateLimit.ratePerSecond * share)
+        .raw(BURST_KEY)
+        .number(Math.max(1, t.rateLimit.burst * share));
+    }
+    return w.take();
+  };
 }
 
 /** Decodes and validates one body frame; never throws. */

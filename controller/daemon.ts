@@ -13,7 +13,7 @@ import { pino, type Logger } from 'pino';
 import * as zmq from 'zeromq';
 import type { Decision } from '../sim-cluster/enforcement.js';
 import type { Policy } from '../policies/policy.js';
-import { decisionEncoder, decodeMessage, encodeMessage } from './codec.js';
+import { decisionEncoder, decodeMessage, encodeMessage, ingressPartEncoder } from './codec.js';
 import type { ServerKeys } from './keys.js';
 import { GuardedPolicy } from './guarded-policy.js';
 import { ControllerMetrics } from './metrics.js';
@@ -24,7 +24,7 @@ import {
   type ErrorCode,
 } from './protocol.js';
 import { RoundBook } from './round-book.js';
-import { forEachPart, splitDecisionFor } from './split.js';
+import { Split, splitDecisionFor } from './split.js';
 import { startZapHandler, type ZapHandler } from './zap.js';
 
 export interface DaemonOptions {
@@ -356,15 +356,14 @@ export class ControllerDaemon {
     decision = { ...decision, epoch };
     const now = this.clock();
     this.current = { decision, window, expiresAtSeconds: now + decision.ttlSeconds };
-    const encode = decisionEncoder({
-      session: this.session,
-      epoch,
-      window,
-      leaseSeconds: decision.ttlSeconds,
-    });
-    forEachPart(decision, this.book.demands(), (inst, part) => {
+    const shared = { session: this.session, epoch, window, leaseSeconds: decision.ttlSeconds };
+    const split = new Split(decision, this.book.demands());
+    const encode = decisionEncoder(shared);
+    const encodeIngress = ingressPartEncoder(shared, split);
+    split.instances.forEach((inst, i) => {
       const address = this.book.get(inst.id)?.address;
-      if (address !== undefined) this.post(address, encode(part));
+      if (address === undefined) return;
+      this.post(address, inst.role === 'ingress' ? encodeIngress(i) : encode(split.part(i)));
     });
     this.totals.decisions++;
     this.metrics.decisions.inc({ trigger });

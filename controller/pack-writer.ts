@@ -42,7 +42,8 @@ export class PackWriter {
     return this;
   }
 
-  private mapHeader(size: number): this {
+  /** The header of a map of `size` entries (its keys and values follow). */
+  mapHeader(size: number): this {
     this.ensure(5);
     if (size < 16) this.bytes[this.pos++] = 0x80 + size;
     else if (size < 0x10000) {

@@ -46,17 +46,45 @@ export function forEachPart(
   instances: readonly InstanceDemand[],
   visit: (inst: InstanceDemand, part: DecisionPart) => void,
 ): void {
-  const groupKeys = instances.map(groupOf);
-  const groups = new Map<string, InstanceDemand[]>();
-  instances.forEach((inst, i) => {
-    const group = groups.get(groupKeys[i]!);
-    if (group === undefined) groups.set(groupKeys[i]!, [inst]);
-    else group.push(inst);
-  });
-  const shares = new Map<string, DemandShares>();
-  for (const [key, group] of groups) shares.set(key, new DemandShares(group));
-  const knobs = new DecisionKnobs(decision);
-  instances.forEach((inst, i) => visit(inst, partOf(knobs, inst, shares.get(groupKeys[i]!)!)));
+  const split = new Split(decision, instances);
+  instances.forEach((inst, i) => visit(inst, split.part(i)));
+}
+
+/**
+ * A split prepared once for a round: the decision's knobs sorted by where they go and
+ * each group's demand totals. `part(i)` is instance `i`'s part; `share(i, tenant)` the
+ * share of the tenant's budget it gets, which is all an ingress part needs (the daemon
+ * writes those straight into bytes, codec.ts's `ingressPartEncoder`).
+ */
+export class Split {
+  readonly knobs: DecisionKnobs;
+  private readonly shares: DemandShares[];
+
+  constructor(
+    decision: Decision,
+    readonly instances: readonly InstanceDemand[],
+  ) {
+    const byGroup = new Map<string, InstanceDemand[]>();
+    const groupKeys = instances.map(groupOf);
+    instances.forEach((inst, i) => {
+      const group = byGroup.get(groupKeys[i]!);
+      if (group === undefined) byGroup.set(groupKeys[i]!, [inst]);
+      else group.push(inst);
+    });
+    const totals = new Map<string, DemandShares>();
+    for (const [key, group] of byGroup) totals.set(key, new DemandShares(group));
+    this.shares = groupKeys.map((key) => totals.get(key)!);
+    this.knobs = new DecisionKnobs(decision);
+  }
+
+  part(i: number): DecisionPart {
+    return partOf(this.knobs, this.instances[i]!, this.shares[i]!);
+  }
+
+  /** Instance `i`'s share of `tenant` among its group (of all its demand when left out). */
+  share(i: number, tenant?: string): number {
+    return this.shares[i]!.of(this.instances[i]!, tenant);
+  }
 }
 
 /**
@@ -80,7 +108,7 @@ export function splitDecisionFor(
  * rather than once per instance (a round splits for 1,000 instances). Parts share the
  * objects of knobs they copy unchanged.
  */
-class DecisionKnobs {
+export class DecisionKnobs {
   /** Per tenant: what an ingress enforces (rate limit, deadline admission). */
   readonly ingress: readonly (readonly [string, TenantDecision])[];
   /** Per tenant: what a service enforces (every other knob). */
