@@ -22,7 +22,9 @@ import {
   type ClientMessage,
   type ControllerMessage,
   type ErrorCode,
+  type Message,
 } from './protocol.js';
+import { readReportRow } from './report-reader.js';
 import { RoundBook } from './round-book.js';
 import { Split, splitDecisionFor } from './split.js';
 import { startZapHandler, type ZapHandler } from './zap.js';
@@ -206,9 +208,15 @@ export class ControllerDaemon {
     const key = id.toString('hex');
     if (frames.length !== 2)
       return this.refuse(id, key, 'framing', `expected 2 frames, got ${frames.length}`);
-    const decoded = decodeMessage(frames[1]!);
-    if (!decoded.ok) return this.refuse(id, key, decoded.reason, decoded.detail);
-    const m = decoded.message;
+    // A report (most messages) is read straight into the book's spare row.
+    const body = frames[1]!;
+    let m: Message | null = readReportRow(body, this.book.spare);
+    const inSpare = m !== null;
+    if (m === null) {
+      const decoded = decodeMessage(body);
+      if (!decoded.ok) return this.refuse(id, key, decoded.reason, decoded.detail);
+      m = decoded.message;
+    }
     if (
       m.type !== 'register' &&
       m.type !== 'report' &&
@@ -222,18 +230,19 @@ export class ControllerDaemon {
     this.metrics.received.inc({ type: m.type });
     this.book.touch(key, this.clock());
     try {
-      this.dispatch(id, key, m);
+      this.dispatch(id, key, m, inSpare);
     } catch (error) {
       this.log.error({ err: error, type: m.type }, 'message handling failed');
     }
   }
 
-  private dispatch(id: Buffer, key: string, m: ClientMessage): void {
+  /** `inSpare`: a report's tenants are in the book's spare row (`RoundBook.file`). */
+  private dispatch(id: Buffer, key: string, m: ClientMessage, inSpare: boolean): void {
     switch (m.type) {
       case 'register':
         return this.onRegister(id, m.instance, m.role, m.service);
       case 'report':
-        return this.onReport(key, m);
+        return this.onReport(key, m, inSpare);
       case 'heartbeat': {
         const lease =
           this.current === null ? 0 : Math.max(0, this.current.expiresAtSeconds - this.clock());
@@ -290,10 +299,14 @@ export class ControllerDaemon {
     });
   }
 
-  private onReport(key: string, m: Extract<ClientMessage, { type: 'report' }>): void {
+  private onReport(
+    key: string,
+    m: Extract<ClientMessage, { type: 'report' }>,
+    inSpare: boolean,
+  ): void {
     if (this.book.wouldSupersede(m.window)) this.closeRound('superseded');
     const wasPending = this.book.pending();
-    const outcome = this.book.file(key, m);
+    const outcome = this.book.file(key, m, inSpare);
     this.metrics.reports.inc({ outcome });
     if (outcome === 'late') return this.sendSnapshot(key, this.current?.window ?? -1);
     if (outcome !== 'accepted') return;

@@ -24,11 +24,13 @@ import {
 } from './codec-parts.js';
 import {
   LIMITS,
+  MAX_MESSAGE_BYTES,
   PROTOCOL_VERSION,
   type HeartbeatMessage,
   type ReportMessage,
   type ServiceReport,
 } from './protocol.js';
+import { type ReportRow, ROW, TENANT_STRIDE } from './report-rows.js';
 import {
   arraySize,
   atEnd,
@@ -114,6 +116,27 @@ export function readFast(body: Uint8Array): ReportMessage | HeartbeatMessage | n
   }
 }
 
+/**
+ * The report in `body` read into `row` (report-rows.ts): the tenants' numbers go
+ * straight into the row, no object per tenant, and the message comes back with an empty
+ * `tenants` list. Null when `readReport` would give null (the generic path decides);
+ * `row` is then left half written. What the daemon reads a round's reports with.
+ */
+export function readReportRow(body: Uint8Array, row: ReportRow): ReportMessage | null {
+  if (body.length > MAX_MESSAGE_BYTES) return null;
+  rowTarget = row;
+  try {
+    const m = readFast(body);
+    return m?.type === 'report' ? m : null;
+  } finally {
+    rowTarget = null;
+  }
+}
+
+/** Where `tenants` go: a row (`readReportRow`), or null for TenantSignals objects. */
+let rowTarget: ReportRow | null = null;
+const NO_TENANTS: readonly TenantSignals[] = Object.freeze([]);
+
 /** The report in `body`, validated, or null to let the generic path decide. */
 export function readReport(body: Uint8Array): ReportMessage | null {
   const m = readFast(body);
@@ -178,7 +201,11 @@ function reportMessage(): ReportMessage {
         decisionEpoch = int(-1);
         break;
       case 7:
-        tenants = tenantList();
+        if (rowTarget === null) tenants = tenantList();
+        else {
+          tenantRows(rowTarget);
+          tenants = NO_TENANTS as TenantSignals[];
+        }
         break;
       default:
         service = nil() ? null : serviceReport();
@@ -210,6 +237,75 @@ function tenantList(): TenantSignals[] {
     list.push(t);
   }
   return list;
+}
+
+/** A tenant list into `row`, each tenant's numbers at its place (`ROW`). */
+function tenantRows(row: ReportRow): void {
+  const n = arraySize();
+  if (n > LIMITS.tenants) throw BAIL;
+  const v = row.reserve(n);
+  const names = row.names;
+  // Duplicate names: a scan for the usual handful of tenants, a set beyond.
+  const seen = n > 16 ? new Set<string>() : null;
+  for (let i = 0; i < n; i++) {
+    const name = tenantRow(v, i * TENANT_STRIDE);
+    if (seen === null) {
+      for (let j = 0; j < i; j++) if (names[j] === name) throw BAIL;
+    } else if (seen.has(name)) throw BAIL;
+    else seen.add(name);
+    names[i] = name;
+  }
+  names.length = n;
+  row.tenantCount = n;
+}
+
+/** Where each numeric tenant field goes in a row (-1: not a plain number). */
+const ROW_AT = Int32Array.from(TENANT_FIELDS, (f) => (f in ROW ? ROW[f as keyof typeof ROW] : -1));
+
+/** One tenant into `v` from `o`, checked as `tenant` checks it; returns its name. */
+function tenantRow(v: Float64Array, o: number): string {
+  if (mapSize() !== TENANT_FIELDS.length) throw BAIL;
+  let name = '';
+  let seen = 0;
+  let k: number = TENANT_FIELDS.length;
+  for (let i = 0; i < TENANT_FIELDS.length; i++) {
+    k = key(T_TENANT, k);
+    seen = once(seen, k);
+    if (k === TENANT.name) name = nameString();
+    else if (k === TENANT.slo) sloRow(v, o);
+    else if (k === TENANT.guaranteedRate) v[o + ROW.guaranteedRate] = nil() ? NaN : nonNegative();
+    else if (k === TENANT.rejectedByReason) numbersInto(T_REASONS, v, o + ROW.rejectedByReason);
+    else if (k === TENANT.latency) numbersInto(T_LATENCY, v, o + ROW.latency);
+    else v[o + ROW_AT[k]!] = nonNegative();
+  }
+  return name;
+}
+
+function sloRow(v: Float64Array, o: number): void {
+  if (mapSize() !== 2) throw BAIL;
+  let seen = 0;
+  let k = 2;
+  for (let i = 0; i < 2; i++) {
+    k = key(T_SLO, k);
+    seen = once(seen, k);
+    const x = nonNegative();
+    if (k === 0) v[o + ROW.sloLatency] = x;
+    else if (x > 100) throw BAIL;
+    else v[o + ROW.sloPercentile] = x;
+  }
+}
+
+/** A map holding exactly the keys of `keyTable`, each a finite number >= 0, into `v` from `at`. */
+function numbersInto(keyTable: KeyTable, v: Float64Array, at: number): void {
+  const n = keyTable.keys.length;
+  if (mapSize() !== n) throw BAIL;
+  let seen = 0;
+  let k = n;
+  for (let i = 0; i < n; i++) {
+    k = key(keyTable, k);
+    seen = once(seen, k);
+    v[at + k] = nonNegative();
+  }
 }
 
 /** The `slot`-th tenant of a list. */

@@ -19,22 +19,23 @@ import { mergeServices } from './aggregate.js';
 import type { ReportMessage, ServiceReport } from './protocol.js';
 
 // Offsets of one tenant's numbers in a row.
-const TENANT = 0;
-const WEIGHT = 1;
-const SLO_LATENCY = 2;
-const SLO_PERCENTILE = 3;
+const WEIGHT = 0;
+const SLO_LATENCY = 1;
+const SLO_PERCENTILE = 2;
 /** NaN stands for a null guaranteed rate (a valid report never holds NaN). */
-const GUARANTEED = 4;
-const OFFERED = 5;
-const ADMITTED = 6;
-const REJECTED = 7;
-const REASONS = 8;
+const GUARANTEED = 3;
+const OFFERED = 4;
+const ADMITTED = 5;
+const REJECTED = 6;
+/** The rejections, in `REJECT_REASONS` order. */
+const REASONS = 7;
 const COMPLETED = REASONS + REJECT_REASONS.length;
 const FAILED = COMPLETED + 1;
 const TIMED_OUT = COMPLETED + 2;
 const RETRIES = COMPLETED + 3;
 const GOODPUT = COMPLETED + 4;
 const ENTITLEMENT = COMPLETED + 5;
+/** The latency statistics, in `LATENCY_FIELDS` order (count, mean, p50, p90, p99, max). */
 const L_COUNT = COMPLETED + 6;
 const L_MEAN = L_COUNT + 1;
 const L_P50 = L_COUNT + 2;
@@ -44,39 +45,24 @@ const L_MAX = L_COUNT + 5;
 /** Numbers per tenant in a row. */
 export const TENANT_STRIDE = L_MAX + 1;
 
-/**
- * Tenant names ↔ small integers, shared by the rows of a round. Cleared between rounds
- * once it grows large (`clearIfOver`), so churning names cannot grow it without bound.
- */
-export class TenantIndex {
-  private readonly ids = new Map<string, number>();
-  private readonly names: string[] = [];
-
-  idOf(name: string): number {
-    let id = this.ids.get(name);
-    if (id === undefined) {
-      id = this.names.length;
-      this.ids.set(name, id);
-      this.names.push(name);
-    }
-    return id;
-  }
-
-  nameOf(id: number): string {
-    return this.names[id]!;
-  }
-
-  get size(): number {
-    return this.names.length;
-  }
-
-  /** Forgets every name when more than `limit` are known (no row may be in use). */
-  clearIfOver(limit: number): void {
-    if (this.names.length <= limit) return;
-    this.ids.clear();
-    this.names.length = 0;
-  }
-}
+/** Where a tenant's fields go in its stretch of a row (for readers writing rows). */
+export const ROW = {
+  weight: WEIGHT,
+  sloLatency: SLO_LATENCY,
+  sloPercentile: SLO_PERCENTILE,
+  guaranteedRate: GUARANTEED,
+  offered: OFFERED,
+  admitted: ADMITTED,
+  rejected: REJECTED,
+  rejectedByReason: REASONS,
+  completed: COMPLETED,
+  failed: FAILED,
+  timedOut: TIMED_OUT,
+  retries: RETRIES,
+  goodput: GOODPUT,
+  entitlement: ENTITLEMENT,
+  latency: L_COUNT,
+} as const;
 
 /** One instance's report of one window, as numbers. */
 export class ReportRow {
@@ -85,25 +71,28 @@ export class ReportRow {
   measured = false;
   decisionEpoch = -1;
   tenantCount = 0;
+  /** The tenants' names; tenant `i`'s numbers start at `i * TENANT_STRIDE` in `values`. */
+  readonly names: string[] = [];
   values = new Float64Array(8 * TENANT_STRIDE);
   /** Service reports are few and rarely large: kept as decoded. */
   service: ServiceReport | null = null;
 
-  /** Overwrites the row with `report`, naming its tenants through `index`. */
-  fill(report: ReportMessage, index: TenantIndex): void {
-    this.startSeconds = report.startSeconds;
-    this.endSeconds = report.endSeconds;
-    this.measured = report.measured;
-    this.decisionEpoch = report.decisionEpoch;
-    this.service = report.service;
+  /** Room for `tenants` tenants (the numbers already held may be lost). */
+  reserve(tenants: number): Float64Array {
+    if (tenants * TENANT_STRIDE > this.values.length)
+      this.values = new Float64Array(tenants * TENANT_STRIDE);
+    return this.values;
+  }
+
+  /** Overwrites the row with `report`. */
+  fill(report: ReportMessage): void {
+    this.fillHeader(report);
     const tenants = report.tenants;
-    const need = tenants.length * TENANT_STRIDE;
-    if (need > this.values.length) this.values = new Float64Array(need);
-    const v = this.values;
+    const v = this.reserve(tenants.length);
     for (let i = 0; i < tenants.length; i++) {
       const t = tenants[i]!;
       const o = i * TENANT_STRIDE;
-      v[o + TENANT] = index.idOf(t.name);
+      this.names[i] = t.name;
       v[o + WEIGHT] = t.weight;
       v[o + SLO_LATENCY] = t.slo.latency;
       v[o + SLO_PERCENTILE] = t.slo.percentile;
@@ -127,7 +116,17 @@ export class ReportRow {
       v[o + L_P99] = l.p99;
       v[o + L_MAX] = l.max;
     }
+    this.names.length = tenants.length;
     this.tenantCount = tenants.length;
+  }
+
+  /** Everything of `report` but its tenants. */
+  fillHeader(report: ReportMessage): void {
+    this.startSeconds = report.startSeconds;
+    this.endSeconds = report.endSeconds;
+    this.measured = report.measured;
+    this.decisionEpoch = report.decisionEpoch;
+    this.service = report.service;
   }
 }
 
@@ -136,6 +135,8 @@ export class ReportRow {
  * `TenantSum` (every sum from 0, latency statistics weighted by count, the max).
  */
 class TenantColumn {
+  /** The aggregation this column was last started in. */
+  stamp = 0;
   /** How many rows held the tenant. */
   n = 0;
   /** The first row holding it, and the tenant's offset there. */
@@ -143,7 +144,10 @@ class TenantColumn {
   headOffset = 0;
   readonly sums = new Float64Array(TENANT_STRIDE);
 
-  start(row: ReportRow, offset: number): void {
+  constructor(readonly name: string) {}
+
+  start(stamp: number, row: ReportRow, offset: number): void {
+    this.stamp = stamp;
     this.n = 0;
     this.headRow = row;
     this.headOffset = offset;
@@ -164,13 +168,13 @@ class TenantColumn {
   }
 
   /** The merged signals; a tenant of one row comes back exactly as reported. */
-  result(name: string): TenantSignals {
+  result(): TenantSignals {
     const h = this.headRow!.values;
     const o = this.headOffset;
     const s = this.n === 1 ? h.subarray(o, o + TENANT_STRIDE) : this.sums;
     const rate = h[o + GUARANTEED]!;
     return {
-      name,
+      name: this.name,
       weight: h[o + WEIGHT]!,
       slo: { latency: h[o + SLO_LATENCY]!, percentile: h[o + SLO_PERCENTILE]! },
       guaranteedRate: Number.isNaN(rate) ? null : rate,
@@ -219,24 +223,21 @@ function latencyOf(s: Float64Array): LatencySignals {
   };
 }
 
-/** Columns by tenant id, reused from round to round. */
-const columns: TenantColumn[] = [];
-/** The tenant ids of the round being aggregated, in order of first appearance. */
-let order = new Int32Array(64);
+/** Columns by tenant name, reused from round to round (afresh past `MAX_COLUMNS`). */
+const columns = new Map<string, TenantColumn>();
+const MAX_COLUMNS = 4 * 1024;
+/** Counts aggregations, to tell a column started in this one from a stale one. */
+let stamp = 0;
 
 /**
  * The rows of one window (in instance registration order) → Signals, equal to
  * `aggregateSignals(window, reports)` of the reports they were filled from.
  */
-export function aggregateRows(
-  window: number,
-  rows: readonly ReportRow[],
-  index: TenantIndex,
-): Signals {
-  while (columns.length < index.size) columns.push(new TenantColumn());
-  if (order.length < index.size) order = new Int32Array(2 * index.size);
-  for (let id = 0; id < index.size; id++) columns[id]!.n = 0;
-  let seen = 0;
+export function aggregateRows(window: number, rows: readonly ReportRow[]): Signals {
+  if (columns.size > MAX_COLUMNS) columns.clear();
+  stamp++;
+  /** This round's tenants in order of first appearance. */
+  const order: TenantColumn[] = [];
   let startSeconds = Infinity;
   let endSeconds = -Infinity;
   let decisionEpoch = -Infinity;
@@ -245,13 +246,14 @@ export function aggregateRows(
   for (const row of rows) {
     const v = row.values;
     for (let i = 0; i < row.tenantCount; i++) {
-      const o = i * TENANT_STRIDE;
-      const column = columns[v[o + TENANT]!]!;
-      if (column.n === 0) {
-        column.start(row, o);
-        order[seen++] = v[o + TENANT]!;
+      const name = row.names[i]!;
+      let column = columns.get(name);
+      if (column === undefined) columns.set(name, (column = new TenantColumn(name)));
+      if (column.stamp !== stamp) {
+        column.start(stamp, row, i * TENANT_STRIDE);
+        order.push(column);
       }
-      column.add(v, o);
+      column.add(v, i * TENANT_STRIDE);
     }
     if (row.service !== null) services.push(row.service);
     startSeconds = Math.min(startSeconds, row.startSeconds);
@@ -259,8 +261,7 @@ export function aggregateRows(
     decisionEpoch = Math.max(decisionEpoch, row.decisionEpoch);
     measured ||= row.measured;
   }
-  const tenants: TenantSignals[] = [];
-  for (let i = 0; i < seen; i++) tenants.push(columns[order[i]!]!.result(index.nameOf(order[i]!)));
+  const tenants = order.map((column) => column.result());
   const none = rows.length === 0;
   return {
     window,

@@ -6,11 +6,8 @@
  */
 import type { Signals } from '../sim-cluster/signals.js';
 import type { ReportMessage, Role } from './protocol.js';
-import { aggregateRows, ReportRow, TenantIndex } from './report-rows.js';
+import { aggregateRows, ReportRow, ROW, TENANT_STRIDE } from './report-rows.js';
 import type { InstanceDemand } from './split.js';
-
-/** Tenant names remembered between rounds before the index starts afresh. */
-const MAX_KNOWN_TENANTS = 4 * 1024;
 
 /** One registered instance, keyed by its connection (routing id). */
 export interface Instance {
@@ -39,7 +36,11 @@ export class RoundBook {
   lastDecidedWindow = -1;
   /** Live instances that filed a report for the open window. */
   private filed = 0;
-  private readonly tenantIndex = new TenantIndex();
+  /**
+   * A row for a reader to fill with the next report's tenants (`readReportRow`) before
+   * filing it with `fromSpare`: the row is then swapped in, with no copy.
+   */
+  spare = new ReportRow();
 
   /**
    * Registers (or re-registers) the instance `id` connected as routing id `address`; an
@@ -106,9 +107,10 @@ export class RoundBook {
   /**
    * Files a report of the registered instance `key`. A report for a later window than
    * the open one must first close the open round (`wouldSupersede`); reports for decided
-   * windows are late.
+   * windows are late. With `fromSpare`, `spare` already holds the report's tenants (and
+   * `report.tenants` is not read): if accepted, it becomes the instance's row.
    */
-  file(key: string, report: ReportMessage): ReportOutcome {
+  file(key: string, report: ReportMessage, fromSpare = false): ReportOutcome {
     const inst = this.instances.get(key);
     if (inst === undefined) throw new Error(`report filed for unregistered connection ${key}`);
     if (report.window <= this.lastDecidedWindow) return 'late';
@@ -118,9 +120,14 @@ export class RoundBook {
     }
     if (report.window < this.openWindow) return 'late';
     if (inst.filedWindow === report.window) return 'duplicate';
-    inst.row.fill(report, this.tenantIndex);
+    if (fromSpare) {
+      const row = this.spare;
+      this.spare = inst.row;
+      inst.row = row;
+      row.fillHeader(report);
+    } else inst.row.fill(report);
     inst.filedWindow = report.window;
-    inst.demand = demandOf(report);
+    inst.demand = demandOf(inst.row);
     this.filed++;
     return 'accepted';
   }
@@ -152,11 +159,9 @@ export class RoundBook {
     const window = this.openWindow;
     const rows: ReportRow[] = [];
     for (const inst of this.instances.values()) if (this.hasFiled(inst)) rows.push(inst.row);
-    const signals = aggregateRows(window, rows, this.tenantIndex);
+    const signals = aggregateRows(window, rows);
     this.lastDecidedWindow = window;
     this.filed = 0;
-    // No row is in use until the next report: the names may start afresh.
-    this.tenantIndex.clearIfOver(MAX_KNOWN_TENANTS);
     return { window, signals, reports: rows.length };
   }
 
@@ -172,11 +177,14 @@ export class RoundBook {
 }
 
 /** Per-tenant demand seen in a report: offered requests (ingress) or hops (service). */
-export function demandOf(report: ReportMessage): Record<string, number> {
+export function demandOf(row: ReportRow): Record<string, number> {
   const demand: Record<string, number> = {};
-  for (const t of report.tenants) demand[t.name] = (demand[t.name] ?? 0) + t.offered;
-  if (report.service !== null) {
-    for (const [name, t] of Object.entries(report.service.tenants)) {
+  for (let i = 0; i < row.tenantCount; i++) {
+    const name = row.names[i]!;
+    demand[name] = (demand[name] ?? 0) + row.values[i * TENANT_STRIDE + ROW.offered]!;
+  }
+  if (row.service !== null) {
+    for (const [name, t] of Object.entries(row.service.tenants)) {
       demand[name] = (demand[name] ?? 0) + t.hops + t.rejected + t.outstanding;
     }
   }

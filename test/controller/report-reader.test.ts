@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { encode } from '@msgpack/msgpack';
 import { decodeGeneric, decodeMessage, encodeMessage } from '../../controller/codec.js';
-import { readFast, readReport } from '../../controller/report-reader.js';
-import type { ReportMessage } from '../../controller/protocol.js';
+import { readFast, readReport, readReportRow } from '../../controller/report-reader.js';
+import { ReportRow, TENANT_STRIDE } from '../../controller/report-rows.js';
+import { MAX_MESSAGE_BYTES, type ReportMessage } from '../../controller/protocol.js';
 import { REJECT_REASONS } from '../../sim-cluster/enforcement.js';
 import type { TenantSignals } from '../../sim-cluster/signals.js';
 import { report, service, tenant } from './fixtures.js';
@@ -179,4 +180,45 @@ test('whatever the fast path accepts of a heartbeat, the generic path accepts as
     ),
     { numRuns: 1500, seed: 9 },
   );
+});
+
+/** A row's content as plain values (numbers compared with Object.is by deepEqual). */
+function rowContent(row: ReportRow) {
+  return {
+    names: row.names.slice(),
+    tenantCount: row.tenantCount,
+    values: Array.from(row.values.subarray(0, row.tenantCount * TENANT_STRIDE)),
+  };
+}
+
+test('a report read into a row holds what the fast path reads, and fails where it fails', () => {
+  const spare = new ReportRow();
+  const expected = new ReportRow();
+  fc.assert(
+    fc.property(reportArb, fc.array(fc.nat(), { maxLength: 3 }), (r, flips) => {
+      const body = encodeMessage(
+        full(report(r.window, r.tenants, r.withService ? service('api', { t0: r.hops }) : null)),
+      );
+      const bytes = new Uint8Array(body);
+      for (const f of flips) bytes[f % bytes.length] = (bytes[f % bytes.length]! + f) & 0xff;
+      for (const candidate of [body, bytes, bytes.subarray(0, Math.max(1, bytes.length - 3))]) {
+        const fast = readReport(candidate);
+        const row = readReportRow(candidate, spare);
+        assert.equal(row === null, fast === null);
+        if (fast === null || row === null) continue;
+        assert.deepEqual(row, { ...fast, tenants: [] });
+        expected.fill(fast);
+        assert.deepEqual(rowContent(spare), rowContent(expected));
+      }
+    }),
+    { numRuns: 1500, seed: 9 },
+  );
+});
+
+test('a body over the size limit is not read into a row', () => {
+  const big = encodeMessage(full(report(1, [tenant('t', 1)])));
+  const padded = new Uint8Array(MAX_MESSAGE_BYTES + 1);
+  padded.set(big);
+  assert.equal(readReportRow(padded, new ReportRow()), null);
+  assert.notEqual(readReportRow(big, new ReportRow()), null);
 });

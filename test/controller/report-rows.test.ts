@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { aggregateSignals } from '../../controller/aggregate.js';
-import { aggregateRows, ReportRow, TenantIndex } from '../../controller/report-rows.js';
+import { aggregateRows, ReportRow } from '../../controller/report-rows.js';
 import { RoundBook } from '../../controller/round-book.js';
 import type { ReportMessage } from '../../controller/protocol.js';
 import { REJECT_REASONS } from '../../sim-cluster/enforcement.js';
@@ -61,13 +61,12 @@ const reportArb = fc
   );
 
 test('rows aggregate to exactly the Signals aggregateSignals gives for the same reports', () => {
-  const index = new TenantIndex();
   // Rows are reused from round to round, as the round book reuses them.
   const rows = Array.from({ length: 6 }, () => new ReportRow());
   fc.assert(
     fc.property(fc.array(reportArb, { maxLength: 6 }), (reports) => {
-      reports.forEach((r, i) => rows[i]!.fill(r, index));
-      const got = aggregateRows(7, rows.slice(0, reports.length), index);
+      reports.forEach((r, i) => rows[i]!.fill(r));
+      const got = aggregateRows(7, rows.slice(0, reports.length));
       assert.deepEqual(got, aggregateSignals(7, reports));
     }),
     { numRuns: 1500, seed: 9 },
@@ -75,28 +74,15 @@ test('rows aggregate to exactly the Signals aggregateSignals gives for the same 
 });
 
 test('a tenant reported once keeps its -0 and null guaranteed rate; summed ones start from 0', () => {
-  const index = new TenantIndex();
   const t = { ...tenant('t', 1), offered: -0, guaranteedRate: null };
   const one = new ReportRow();
-  one.fill(full(report(1, [t])), index);
-  const alone = aggregateRows(1, [one], index).tenants[0]!;
+  one.fill(full(report(1, [t])));
+  const alone = aggregateRows(1, [one]).tenants[0]!;
   assert.ok(Object.is(alone.offered, -0));
   assert.equal(alone.guaranteedRate, null);
   const two = new ReportRow();
-  two.fill(full(report(1, [t])), index);
-  assert.ok(Object.is(aggregateRows(1, [one, two], index).tenants[0]!.offered, 0));
-});
-
-test('the tenant index forgets its names only past its limit', () => {
-  const index = new TenantIndex();
-  assert.equal(index.idOf('a'), 0);
-  assert.equal(index.idOf('b'), 1);
-  assert.equal(index.idOf('a'), 0);
-  index.clearIfOver(2);
-  assert.equal(index.nameOf(1), 'b');
-  index.clearIfOver(1);
-  assert.equal(index.size, 0);
-  assert.equal(index.idOf('b'), 0);
+  two.fill(full(report(1, [t])));
+  assert.ok(Object.is(aggregateRows(1, [one, two]).tenants[0]!.offered, 0));
 });
 
 test('a round closes with the reports of the live instances only, in registration order', () => {
