@@ -4,9 +4,10 @@
  * protocol through the same codec as the SDK but without the SDK's per-instance timers
  * and emitters, so 1,000 instances are cheap enough to share 2 cores with the daemon.
  *
- * Like SDK clients, every instance registers, sends a heartbeat every second (staggered
- * across the fleet) and, at each window boundary, its report; reports are encoded before
- * the clock starts. Parent → child: `{ type: 'go', atMs, periodMs }` (wall-clock ms of
+ * Like SDK clients, every instance registers, has a heartbeat tick every second (staggered
+ * across the fleet) at which it sends a heartbeat unless it reported since its last tick,
+ * and, at each window boundary, sends its report; reports are encoded before the clock
+ * starts. Parent → child: `{ type: 'go', atMs, periodMs }` (wall-clock ms of
  * the first boundary). Child → parent: `ready` once every instance is welcomed, `done`
  * with its counts and the report → decision latency of every answered report.
  */
@@ -34,6 +35,8 @@ export type FleetToParent =
       readonly reportsSent: number;
       readonly decisionsReceived: number;
       readonly heartbeatsSent: number;
+      /** Heartbeats sent from the first window boundary on. */
+      readonly heartbeatsRunning: number;
       readonly heartbeatReplies: number;
       readonly reregistrations: number;
       /** Error messages received and sends that failed. */
@@ -99,6 +102,7 @@ async function main(config: FleetConfig): Promise<void> {
     reportsSent: 0,
     decisionsReceived: 0,
     heartbeatsSent: 0,
+    heartbeatsRunning: 0,
     heartbeatReplies: 0,
     reregistrations: 0,
   };
@@ -155,14 +159,23 @@ async function main(config: FleetConfig): Promise<void> {
     void receive(i);
   }
   for (let i = 0; i < n; i++) post(i, registers[i]!);
-  // Heartbeats: each instance once a second (as the SDK's default), spread over 50 ticks.
+  // Heartbeat ticks: each instance's once a second (as the SDK's default), spread over 50
+  // ticks. As the SDK does, an instance that sent a report since its last tick skips the
+  // heartbeat (docs/protocol.md 5.5): while windows run, none are sent.
   let tick = 0;
   const TICKS = 50;
+  const reportedSinceTick = new Uint8Array(n);
+  let running = false;
   const heartbeats = setInterval(() => {
     const slot = tick++ % TICKS;
     for (let i = slot; i < n; i += TICKS) {
+      if (reportedSinceTick[i] === 1) {
+        reportedSinceTick[i] = 0;
+        continue;
+      }
       post(i, encodeMessage({ type: 'heartbeat', seq: tick, epoch: -1, leaseSeconds: 0 }));
       totals.heartbeatsSent++;
+      if (running) totals.heartbeatsRunning++;
     }
   }, 1000 / TICKS);
   await ready;
@@ -174,9 +187,11 @@ async function main(config: FleetConfig): Promise<void> {
   for (let k = 0; k < config.windows; k++) {
     const boundary = go.atMs + k * go.periodMs;
     await sleep(boundary - wallMs());
+    running = true;
     for (let i = 0; i < n; i++) {
       sentAt[k * n + i] = performance.now();
       post(i, reports[k]![i]!);
+      reportedSinceTick[i] = 1;
       totals.reportsSent++;
     }
     if (k >= config.warmup) sendMs.push(wallMs() - boundary);

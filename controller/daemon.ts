@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import * as zmq from 'zeromq';
 import type { Decision } from '../sim-cluster/enforcement.js';
+import { InvalidArgumentError } from '../sim-cluster/errors.js';
 import type { Policy } from '../policies/policy.js';
 import { decisionEncoder, decodeMessage, encodeMessage, ingressPartEncoder } from './codec.js';
 import type { ServerKeys } from './keys.js';
@@ -37,7 +38,7 @@ export interface DaemonOptions {
   readonly intervalSeconds?: number;
   /** Heartbeat period the instances are told to use (default 1 s). */
   readonly heartbeatSeconds?: number;
-  /** Silence after which an instance leaves the aggregate (default 3 heartbeats). */
+  /** Silence after which an instance leaves the aggregate (default 3 heartbeats; > 2). */
   readonly timeoutSeconds?: number;
   /** CURVE keys and allowlist; without them the socket is plain (loopback tests only). */
   readonly keys?: ServerKeys;
@@ -132,6 +133,14 @@ export class ControllerDaemon {
 
   /** Binds, starts the loops and returns the running daemon. */
   static async start(options: DaemonOptions): Promise<ControllerDaemon> {
+    // A live instance may be silent for up to two heartbeat periods (a report stands for
+    // the heartbeat of its tick, docs/protocol.md 5.5).
+    const heartbeat = options.heartbeatSeconds ?? 1;
+    const timeout = options.timeoutSeconds ?? 3 * heartbeat;
+    if (!(timeout > 2 * heartbeat))
+      throw new InvalidArgumentError(
+        `timeoutSeconds must exceed 2 × heartbeatSeconds (${2 * heartbeat}), got ${timeout}`,
+      );
     const daemon = new ControllerDaemon(options);
     await daemon.open();
     return daemon;

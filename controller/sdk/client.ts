@@ -57,10 +57,12 @@ export class GovernorClient extends EventEmitter {
   private lease: LeaseState = NO_LEASE;
   private session = '';
   private seq = 0;
+  /** Whether a report went out since the last heartbeat tick (it stands for the heartbeat). */
+  private reportedSinceTick = false;
   private timer: ReturnType<typeof setInterval> | null = null;
   private receiving: Promise<void> = Promise.resolve();
   /** Counts for tests and logs. */
-  readonly totals = { decisions: 0, welcomes: 0, errors: 0, malformed: 0 };
+  readonly totals = { decisions: 0, welcomes: 0, errors: 0, malformed: 0, heartbeats: 0 };
 
   constructor(private readonly options: ClientOptions) {
     super();
@@ -96,9 +98,10 @@ export class GovernorClient extends EventEmitter {
     return partInForce(this.lease, this.options.safe, this.clock());
   }
 
-  /** Sends one window's report. */
+  /** Sends one window's report (which also keeps the instance alive: no heartbeat is due). */
   report(report: Omit<ReportMessage, 'type'>): void {
     this.send({ type: 'report', ...report });
+    this.reportedSinceTick = true;
   }
 
   /** Resolves with the next decision answering `window` (rejects after `timeoutMs`). */
@@ -167,9 +170,15 @@ export class GovernorClient extends EventEmitter {
   private schedule(periodSeconds: number): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = setInterval(() => {
+      // A report since the last tick already told the controller this instance is alive
+      // (docs/protocol.md 5.5): with a report every window, no heartbeats at all.
+      const reported = this.reportedSinceTick;
+      this.reportedSinceTick = false;
       if (this.session === '') this.register();
-      else
+      else if (!reported) {
         this.send({ type: 'heartbeat', seq: this.seq++, epoch: this.lease.epoch, leaseSeconds: 0 });
+        this.totals.heartbeats++;
+      }
     }, periodSeconds * 1000);
   }
 

@@ -171,3 +171,34 @@ test('the daemon counts a guarded policy switching to its fallback when a report
     [['fallback', 1]],
   );
 });
+
+test('an instance reporting every window sends no heartbeats and stays live; silent, it heartbeats', async () => {
+  const d = await daemon(new FixedRatePolicy(100), { heartbeatSeconds: 0.05, timeoutSeconds: 0.2 });
+  const c = await client(d.endpoint, 'in-a', 'ingress', 'ingress', { heartbeatSeconds: 0.05 });
+  const before = c.totals.heartbeats;
+  // 30 windows of ~15-20 ms: an instance heartbeating regardless would send about a dozen.
+  for (let w = 0; w < 30; w++) {
+    const answer = c.waitForDecision(w);
+    c.report(report(w, [tenant('t', 3)]));
+    await answer;
+    await new Promise((r) => setTimeout(r, 15));
+    assert.equal(d.instances, 1, `window ${w}: the instance timed out`);
+  }
+  assert.ok(c.totals.heartbeats - before <= 2, `${c.totals.heartbeats - before} heartbeats sent`);
+  const quiet = c.totals.heartbeats;
+  await until(() => c.totals.heartbeats >= quiet + 4, 3000, 'heartbeats once reports stop');
+  assert.equal(d.instances, 1);
+});
+
+test('a daemon whose timeout is not over two heartbeat periods is refused', async () => {
+  await assert.rejects(
+    ControllerDaemon.start({
+      policy: new FixedRatePolicy(1),
+      bind: 'tcp://127.0.0.1:*',
+      logger: silent,
+      heartbeatSeconds: 1,
+      timeoutSeconds: 2,
+    }),
+    /timeoutSeconds must exceed 2 × heartbeatSeconds \(2\), got 2/,
+  );
+});
