@@ -142,6 +142,11 @@ export class LatencyHistogram {
     return this.clamped;
   }
 
+  /** Bytes held by the buckets: 0 until the first value is recorded or merged in. */
+  get allocatedBytes(): number {
+    return this.counts.byteLength;
+  }
+
   /**
    * Records one value in seconds. Values below `lowestSeconds` (including 0) land in the
    * first bucket and values above `highestSeconds` in the last; count, sum, min and max
