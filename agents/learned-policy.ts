@@ -115,6 +115,23 @@ export class LearnedPolicy implements Policy {
 }
 
 /**
+ * The base composition of the residual bundle at `dir` alone, without its network: the
+ * ablation a residual policy is measured against (eval's `base:PATH`). It is the policy
+ * `loadLearnedPolicy(dir)` runs when the network's correction is zero — the same
+ * composition from the same `context` (so the same policy stream), deciding on every
+ * window. Fails with a BundleError when the bundle is not a residual cluster bundle.
+ */
+export function loadBasePolicy(dir: string, context: PolicyContext = {}): Policy {
+  const codec = loadBundle(dir).codec as Partial<ClusterBundleCodec> | null;
+  if (!codec || typeof codec !== 'object' || !codec.base) {
+    throw new BundleError(
+      `${dir}: not a residual policy bundle: codec.json names no base policies, so there is no base to run`,
+    );
+  }
+  return createComposedPolicy(codec.base, context, `${dir}/codec.json base`);
+}
+
+/**
  * Loads the bundle at `dir` (verifying its integrity) as a Policy. Fails with a
  * BundleError saying what is wrong when the bundle is not a cluster policy.
  */

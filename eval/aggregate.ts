@@ -4,7 +4,7 @@
  * with the best baseline (the heuristic with the highest mean score, other than the
  * policy itself); over the suite, the same on the suite average.
  */
-import { LEARNED_PREFIX } from './resolve-policy.js';
+import { namesBundle } from './resolve-policy.js';
 import type { RunResult } from './run-job.js';
 import {
   bootstrapInterval,
@@ -66,9 +66,12 @@ export interface Aggregate {
   readonly suite: readonly SuiteRow[];
 }
 
-/** Whether a policy name is a heuristic (a baseline) rather than a learned bundle. */
+/**
+ * Whether a policy name is a heuristic (a baseline) rather than a bundle: a learned
+ * policy, or a residual bundle's base alone (an ablation, not a baseline heuristic).
+ */
 export function isBaseline(policy: string): boolean {
-  return !policy.startsWith(LEARNED_PREFIX);
+  return !namesBundle(policy);
 }
 
 function unique<T>(xs: readonly T[]): T[] {

@@ -1,7 +1,8 @@
 /**
  * The one place eval turns a policy name into a `Policy`: heuristics by their registry
- * name, `learned:PATH` through the learned-policy adapter. Eval never branches on the
- * kind of policy anywhere else.
+ * name, `learned:PATH` through the learned-policy adapter, and `base:PATH` — a residual
+ * bundle's base composition alone, the ablation its learned corrections are measured
+ * against. Eval never branches on the kind of policy anywhere else.
  */
 import { existsSync } from 'node:fs';
 import { UsageError } from '../sim-cluster/errors.js';
@@ -15,6 +16,14 @@ import {
 
 /** Prefix of a policy bundle's name on the command line. */
 export const LEARNED_PREFIX = 'learned:';
+
+/** Prefix of a residual bundle's base composition alone (its zero correction). */
+export const BASE_PREFIX = 'base:';
+
+/** Whether `name` names a bundle (learned or its base) rather than a heuristic. */
+export function namesBundle(name: string): boolean {
+  return name.startsWith(LEARNED_PREFIX) || name.startsWith(BASE_PREFIX);
+}
 
 /**
  * Expands a comma-separated policy list; `all` stands for every registered heuristic.
@@ -48,26 +57,38 @@ export function resolvePolicy(name: string, seed: number): Policy {
   if (name.startsWith(LEARNED_PREFIX)) {
     return loadLearnedPolicy(name.slice(LEARNED_PREFIX.length), seed);
   }
+  if (name.startsWith(BASE_PREFIX)) return loadBasePolicy(name.slice(BASE_PREFIX.length), seed);
   return createPolicy(name, undefined, { rng: policyRng(seed) });
 }
 
 /** The adapter's contract: a bundle directory → a `Policy` (see `loadLearnedPolicy`). */
 export type LearnedPolicyLoader = (path: string, context: PolicyContext) => Policy;
 
-/** The adapter once looked up: a loader, null for none, undefined before the look-up. */
-let adapter: LearnedPolicyLoader | null | undefined;
+/** The adapter's two loaders: the learned policy, and a residual bundle's base alone. */
+interface Adapter {
+  readonly learned: LearnedPolicyLoader;
+  readonly base: LearnedPolicyLoader;
+}
+
+/** The adapter once looked up: loaders, null for none, undefined before the look-up. */
+let adapter: Adapter | null | undefined;
 
 /**
- * Looks up the learned-policy adapter if any of `names` needs it: `loadLearnedPolicy`
- * exported by `agents/` (the lowest folder that sees both the bundle's network and the
- * env's codecs; policies/ may import neither). agents/ loads TF.js, so it is imported
- * only when a learned policy is asked for. Call before `resolvePolicy` in each thread.
+ * Looks up the learned-policy adapter if any of `names` needs it: `loadLearnedPolicy` and
+ * `loadBasePolicy` exported by `agents/` (the lowest folder that sees both the bundle's
+ * network and the env's codecs; policies/ may import neither). agents/ loads TF.js, so
+ * it is imported only when a bundle is asked for. Call before `resolvePolicy` in each
+ * thread.
  */
 export async function prepareLearnedPolicies(names: readonly string[]): Promise<void> {
-  if (adapter !== undefined || !names.some((n) => n.startsWith(LEARNED_PREFIX))) return;
+  if (adapter !== undefined || !names.some(namesBundle)) return;
   const agents = (await import('../agents/index.js')) as Record<string, unknown>;
-  const loader = agents['loadLearnedPolicy'];
-  adapter = typeof loader === 'function' ? (loader as LearnedPolicyLoader) : null;
+  const learned = agents['loadLearnedPolicy'];
+  const base = agents['loadBasePolicy'];
+  adapter =
+    typeof learned === 'function' && typeof base === 'function'
+      ? { learned: learned as LearnedPolicyLoader, base: base as LearnedPolicyLoader }
+      : null;
 }
 
 /**
@@ -76,17 +97,30 @@ export async function prepareLearnedPolicies(names: readonly string[]): Promise<
  * running something else, when the build has no adapter or the bundle is missing.
  */
 export function loadLearnedPolicy(path: string, seed: number): Policy {
-  const loader = adapter;
-  if (loader === undefined) {
+  return loadBundlePolicy('learned', path, seed);
+}
+
+/**
+ * The base composition of the residual bundle at `path` alone, exactly as the learned
+ * policy runs it under a zero correction (same composition, same policy stream).
+ */
+export function loadBasePolicy(path: string, seed: number): Policy {
+  return loadBundlePolicy('base', path, seed);
+}
+
+function loadBundlePolicy(kind: keyof Adapter, path: string, seed: number): Policy {
+  const loaders = adapter;
+  if (loaders === undefined) {
     throw new Error('prepareLearnedPolicies must run before a learned policy is resolved');
   }
-  if (loader === null) {
+  const what = kind === 'learned' ? 'learned policy' : 'base of';
+  if (loaders === null) {
     throw new UsageError(
-      `cannot run learned policy '${path}': the learned-policy adapter (loadLearnedPolicy(path, context) exported by agents/) is not available in this build yet`,
+      `cannot run ${what} '${path}': the learned-policy adapter (loadLearnedPolicy and loadBasePolicy exported by agents/) is not available in this build yet`,
     );
   }
   if (!existsSync(path)) {
-    throw new UsageError(`cannot run learned policy '${path}': no policy bundle at that path`);
+    throw new UsageError(`cannot run ${what} '${path}': no policy bundle at that path`);
   }
-  return loader(path, { rng: policyRng(seed) });
+  return loaders[kind](path, { rng: policyRng(seed) });
 }

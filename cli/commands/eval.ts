@@ -43,7 +43,7 @@ export function register(program: Command): void {
     )
     .option(
       '--policies <list>',
-      "comma-separated policies: heuristic names, 'all' for every heuristic, learned:PATH for a bundle",
+      "comma-separated policies: heuristic names, 'all' for every heuristic, learned:PATH for a bundle, base:PATH for a residual bundle's base alone (the ablation)",
       'all',
     )
     .option(
