@@ -4,7 +4,7 @@
  * with the best baseline (the heuristic with the highest mean score, other than the
  * policy itself); over the suite, the same on the suite average.
  */
-import { namesBundle } from './resolve-policy.js';
+import { BASE_PREFIX, LEARNED_PREFIX, namesBundle } from './resolve-policy.js';
 import type { RunResult } from './run-job.js';
 import {
   bootstrapInterval,
@@ -58,12 +58,27 @@ export interface SuiteRow {
   readonly scenariosBelowBest: readonly string[];
 }
 
+/**
+ * A learned residual policy against its own base composition (`learned:PATH` against
+ * `base:PATH`, both evaluated): what the learned corrections add.
+ */
+export interface Ablation {
+  readonly policy: string;
+  readonly base: string;
+  /** Paired by (scenario, seed) over the whole suite. */
+  readonly suite: PairedComparison;
+  /** Paired by seed, per scenario (suite order). */
+  readonly scenarios: readonly { readonly scenario: string; readonly vsBase: PairedComparison }[];
+}
+
 export interface Aggregate {
   readonly scenarios: readonly string[];
   readonly policies: readonly string[];
   readonly seeds: readonly number[];
   readonly cells: readonly Cell[];
   readonly suite: readonly SuiteRow[];
+  /** One per `learned:PATH` whose `base:PATH` was evaluated too. */
+  readonly ablations: readonly Ablation[];
 }
 
 /**
@@ -163,7 +178,20 @@ export function aggregate(results: readonly RunResult[], seed = 1): Aggregate {
         .map((c) => c.scenario),
     };
   });
-  return { scenarios, policies, seeds, cells, suite };
+  const ablations = policies
+    .filter((p) => p.startsWith(LEARNED_PREFIX))
+    .map((p) => ({ policy: p, base: BASE_PREFIX + p.slice(LEARNED_PREFIX.length) }))
+    .filter(({ base }) => policies.includes(base))
+    .map(({ policy, base }): Ablation => ({
+      policy,
+      base,
+      suite: pairedComparison(flat(policy), flat(base), boot),
+      scenarios: scenarios.map((scenario) => ({
+        scenario,
+        vsBase: pairedComparison(scores(scenario, policy), scores(scenario, base), boot),
+      })),
+    }));
+  return { scenarios, policies, seeds, cells, suite, ablations };
 }
 
 /** Tenants' p99 latencies averaged with their weights (seconds). */

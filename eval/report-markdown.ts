@@ -3,7 +3,7 @@
  * against the fluid bound, paired comparisons with the best baseline, the suite
  * average, and the secondary metrics. Also what `governor eval` prints.
  */
-import type { Aggregate, Cell, Comparison } from './aggregate.js';
+import type { Aggregate, Cell } from './aggregate.js';
 import type { Interval } from './statistics.js';
 import type { Suite } from './suite.js';
 
@@ -17,8 +17,8 @@ export function formatInterval(i: Interval): string {
 }
 
 /** `+0.012 [−0.003, 0.020]`. */
-function formatDelta(c: Comparison): string {
-  const s = (v: number) => (v >= 0 ? `+${v.toFixed(3)}` : v.toFixed(3));
+function formatDelta(c: Interval, digits = 3): string {
+  const s = (v: number) => (v >= 0 ? `+${v.toFixed(digits)}` : v.toFixed(digits));
   return `${s(c.mean)} [${s(c.low)}, ${s(c.high)}]`;
 }
 
@@ -121,6 +121,29 @@ export function markdownReport(suite: Suite, a: Aggregate): string {
     r.vsBest ? pValue(r.vsBest.wilcoxonP) : '–',
     r.scenariosBelowBest.length ? r.scenariosBelowBest.join(', ') : 'none',
   ]);
+  const ablationRows = a.ablations.flatMap((ab) =>
+    [{ scenario: '**suite**', vsBase: ab.suite }, ...ab.scenarios].map((row) => [
+      ab.policy,
+      row.scenario,
+      // Four digits: learned corrections can move a score by less than 0.001.
+      formatDelta(row.vsBase, 4),
+      `${row.vsBase.wins}/${row.vsBase.ties}/${row.vsBase.losses}`,
+      pValue(row.vsBase.wilcoxonP),
+    ]),
+  );
+  const ablationSection =
+    ablationRows.length === 0
+      ? []
+      : [
+          '## Learned policies against their base (ablation)',
+          '',
+          'A residual policy (`learned:PATH`) against its base composition alone (`base:PATH`, the zero ' +
+            'correction): what its learned corrections add. Paired by (scenario, seed) for the suite, by seed ' +
+            'per scenario; Δ = learned − base; p = exact two-sided Wilcoxon signed-rank.',
+          '',
+          table(['policy', 'scenario', 'Δ [95% CI]', 'W/T/L', 'Wilcoxon p'], ablationRows),
+          '',
+        ];
   const metricRows = a.cells.map((c) => [
     c.scenario,
     c.policy,
@@ -160,6 +183,7 @@ export function markdownReport(suite: Suite, a: Aggregate): string {
       suiteRows,
     ),
     '',
+    ...ablationSection,
     '## Per scenario against the best baseline',
     '',
     'Paired by seed against the heuristic with the highest mean score on that scenario (other than the policy itself). ' +

@@ -72,3 +72,27 @@ test('per-tenant means are taken over seeds', () => {
   assert.ok(Math.abs(cell('a', 'none').tenants.t!.sloScore - 0.55) < 1e-12);
   assert.equal(cell('a', 'none').tenants.t!.p99Seconds, 0.02);
 });
+
+test('a learned policy is paired with its own base:PATH, and with nothing when its base was not run', () => {
+  const withBase = aggregate([
+    ...results,
+    ...[0.78, 0.8, 0.84].map((x, i) => run('a', 'base:x', i + 1, x)),
+    ...[0.8, 0.81, 0.79].map((x, i) => run('b', 'base:x', i + 1, x)),
+  ]);
+  assert.equal(a.ablations.length, 0);
+  assert.equal(withBase.ablations.length, 1);
+  const ab = withBase.ablations[0]!;
+  assert.deepEqual([ab.policy, ab.base], ['learned:x', 'base:x']);
+  // a: +0.02, +0.05, +0.06; b: 0, -0.01, +0.01 → mean of the six differences.
+  assert.ok(Math.abs(ab.suite.mean - (0.02 + 0.05 + 0.06 + 0 - 0.01 + 0.01) / 6) < 1e-12);
+  assert.deepEqual([ab.suite.wins, ab.suite.ties, ab.suite.losses], [4, 1, 1]);
+  assert.deepEqual(
+    ab.scenarios.map((s) => [s.scenario, s.vsBase.wins, s.vsBase.losses]),
+    [
+      ['a', 3, 0],
+      ['b', 1, 1],
+    ],
+  );
+  // The base is a bundle's ablation, not a heuristic: never anyone's best baseline.
+  assert.ok(withBase.cells.every((c) => c.vsBest?.baseline !== 'base:x'));
+});
