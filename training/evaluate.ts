@@ -32,6 +32,8 @@ export function evaluate(inputs: EvalInputs): Map<string, number> {
       seed,
       env: new ClusterEnv({
         ...inputs.cluster,
+        // Validation reads the unshaped score only: no shadow base run needed.
+        baseRelativeReward: false,
         scenario: s.scenario,
         ...(s.familySeed === undefined ? {} : { familySeed: s.familySeed }),
       }),

@@ -20,6 +20,14 @@
  *   corrects its decision (`ActionCodec.decodeResidual`); a zero action reproduces the
  *   base policy's run exactly. The base gets the `policy` stream of the episode's
  *   simulation seed, as it would in `simulateWithPolicy` or eval.
+ * - Base-relative reward (`baseRelativeReward`, residual mode only): a shadow simulation
+ *   of the same member and seed runs the base alone in lockstep, and the reward is the
+ *   window's (shaped) score minus the shadow's. The shadow's scores depend on the episode's
+ *   exogenous input (member, arrivals, faults) and never on the actions, so the policy
+ *   gradient keeps its expectation while the input's variance, which dwarfs what a
+ *   correction changes, cancels (Mao et al., "Variance Reduction for Reinforcement
+ *   Learning in Input-Driven Environments", ICLR 2019). A zero action earns exactly 0.
+ *   It doubles a step's simulation cost; `info.score` stays the unshaped score.
  * - Families: `reset({seed})` reseeds the episode stream; every reset draws the
  *   simulation seed from it and, for a scenario family without a fixed `familySeed`, the
  *   family member too — so each episode (and each sub-env of a vector env) may run a
@@ -34,6 +42,7 @@ import { RngStream } from '../../sim-cluster/rng.js';
 import type { Decision } from '../../sim-cluster/enforcement.js';
 import type { Scenario } from '../../sim-cluster/scenario/types.js';
 import type { Signals } from '../../sim-cluster/signals.js';
+import type { ClusterModel } from '../../sim-cluster/model.js';
 import { Simulation } from '../../sim-cluster/simulation.js';
 import {
   basePolicySpecs,
@@ -82,6 +91,19 @@ export interface ClusterEnvOptions {
    * knob (policies/compose.ts); the action corrects the base's decision every window.
    */
   readonly base?: BaseSpec;
+  /**
+   * Residual mode only: reward = the window's score minus the base-alone run's score for
+   * the same window (a shadow simulation of the same member and seed; default false).
+   */
+  readonly baseRelativeReward?: boolean;
+}
+
+/** The base alone on the episode's member and seed, run in lockstep with the env. */
+interface Shadow {
+  readonly sim: Simulation;
+  readonly policy: ComposedPolicy;
+  /** The Signals of the shadow's last window. */
+  readonly signals: Signals | null;
 }
 
 /** What every reset and step reports besides the observation. */
@@ -114,6 +136,8 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
   /** The residual base's specification (null: the action is the whole decision). */
   readonly base: readonly BasePolicySpec[] | null;
   private basePolicy: ComposedPolicy | null = null;
+  private readonly baseRelativeReward: boolean;
+  private shadow: Shadow | null = null;
   private episodes = new RngStream(0, 'cluster-env/episodes');
   private sim: Simulation | null = null;
   private signals: Signals | null = null;
@@ -139,6 +163,11 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
     this.base = options.base === undefined ? null : basePolicySpecs(options.base, 'ClusterEnv');
     // Builds it once now so that an unknown name or a bad config fails at construction.
     if (this.base !== null) createComposedPolicy(this.base, {}, 'ClusterEnv base');
+    this.baseRelativeReward = options.baseRelativeReward ?? false;
+    if (this.baseRelativeReward && this.base === null)
+      throw new InvalidArgumentError(
+        'baseRelativeReward needs a base (residual mode): there is no base run to compare with',
+      );
     this.scenarios = new ClusterScenarios(options.scenario ?? DEFAULT_CLUSTER_SCENARIO, {
       ...(options.controlInterval === undefined
         ? {}
@@ -199,6 +228,7 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
         ? null
         : createComposedPolicy(this.base, { rng: policyRng(simSeed) }, 'ClusterEnv base');
     this.basePolicy?.reset();
+    this.shadow = this.baseRelativeReward ? this.newShadow(model, simSeed) : null;
     this.observationCodec.reset();
     this.stepsTaken = 0;
     this.windowsDone = 0;
@@ -209,6 +239,7 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
       if (w > 0 && this.basePolicy !== null)
         this.sim.applyDecision(this.basePolicy.decide(this.signals!));
       this.runWindow();
+      if (this.shadow !== null) this.stepShadow(w > 0);
     }
     const signals = this.signals!;
     const observation = this.observationCodec.encode(signals, null);
@@ -231,10 +262,11 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
     const signals = this.signals!;
     const observation = this.observationCodec.encode(signals, action);
     const info = this.info(signals, decision);
-    const reward =
-      this.rejectPenalty > 0
-        ? info.score - this.rejectPenalty * rejectedWithinEntitlement(signals)
-        : info.score;
+    let reward = this.shapedReward(signals, info.score);
+    if (this.shadow !== null) {
+      const base = this.stepShadow(true);
+      reward -= this.shapedReward(base, windowScore(base).score);
+    }
     this.stepsTaken++;
     const truncated = this.stepsTaken >= this.episodeWindows || this.sim.done;
     if (truncated) this.ended = true;
@@ -244,6 +276,48 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
   close(): void {
     this.sim = null;
     this.signals = null;
+    this.shadow = null;
+  }
+
+  private shapedReward(signals: Signals, score: number): number {
+    return this.rejectPenalty > 0
+      ? score - this.rejectPenalty * rejectedWithinEntitlement(signals)
+      : score;
+  }
+
+  /** The base alone on `model` from `seed`: the same construction as the env's own run. */
+  private newShadow(model: ClusterModel, seed: number): Shadow {
+    const policy = createComposedPolicy(this.base!, { rng: policyRng(seed) }, 'ClusterEnv base');
+    policy.reset();
+    const latest: { signals: Signals | null } = { signals: null };
+    const sim = new Simulation(model, {
+      seed,
+      onWindow: (_sim, signals) => {
+        latest.signals = signals;
+      },
+    });
+    return {
+      sim,
+      policy,
+      get signals() {
+        return latest.signals;
+      },
+    };
+  }
+
+  /**
+   * Runs the shadow's next window (the env's `windowsDone`-th), the base deciding first
+   * when `decide`; returns its Signals.
+   */
+  private stepShadow(decide: boolean): Signals {
+    const shadow = this.shadow!;
+    if (decide) shadow.sim.applyDecision(shadow.policy.decide(shadow.signals!));
+    shadow.sim.runUntil(this.windowsDone * shadow.sim.controlIntervalSeconds);
+    if (shadow.signals === null || shadow.signals.window !== this.windowsDone - 1)
+      throw new SimulationError(
+        `${CLUSTER_ENV_ID}: the base run produced no signals for window ${this.windowsDone - 1}`,
+      );
+    return shadow.signals;
   }
 
   /** Runs the simulation to the end of the next window; its Signals land in `signals`. */

@@ -35,6 +35,13 @@ test('the committed pretrained config parses and builds its residual env', () =>
   env.close();
 });
 
+test('baseRelativeReward: true reaches the env options (and only then)', () => {
+  const on = parsePretrainedConfig('baseRelativeReward: true', FILE);
+  assert.equal(residualEnvOptions(on).baseRelativeReward, true);
+  const off = parsePretrainedConfig('seed: 2', FILE);
+  assert.equal('baseRelativeReward' in residualEnvOptions(off), false);
+});
+
 test('bad pretrained configs name the file, the field and the rule', () => {
   fails('totalStep: 5', /cfg\.yaml: unknown field .* at totalStep/);
   fails('totalSteps: ten', /cfg\.yaml: must be a number, got "ten" at totalSteps/);
@@ -49,6 +56,7 @@ test('bad pretrained configs name the file, the field and the rule', () => {
   fails('rateCorrection: 1', /must be a finite number > 1, got 1 at rateCorrection/);
   fails('rateLoosening: 0.5', /must be a finite number >= 1, got 0.5 at rateLoosening/);
   fails('weightCorrection: x', /must be a number, got "x" at weightCorrection/);
+  fails('baseRelativeReward: 1', /must be a boolean, got 1 at baseRelativeReward/);
   fails('validationEvery: -1', /must be a non-negative integer, got -1 at validationEvery/);
   fails('validation: { scenario: x }', /must be a list, got a object at validation/);
   fails('validation: [{ scenario: 3 }]', /at validation\[0\]\.scenario/);
