@@ -7,6 +7,7 @@ import type { Policy } from '../../policies/policy.js';
 import { createPolicy } from '../../policies/registry.js';
 import {
   LEARNED_PREFIX,
+  namesBundle,
   prepareLearnedPolicies,
   resolvePolicy,
 } from '../../eval/resolve-policy.js';
@@ -61,7 +62,7 @@ export function register(program: Command): void {
     )
     .option(
       '--policy <name>',
-      'control the run with a policy (see `governor policies`), or learned:PATH for a policy bundle',
+      'control the run with a policy (see `governor policies`), learned:PATH for a policy bundle, or base:PATH for a residual bundle’s base alone',
     )
     .option('--policy-config <file>', "JSON or YAML file overriding the policy's parameters")
     .option(
@@ -141,7 +142,7 @@ async function loadPolicy(options: SimOptions): Promise<Policy | undefined> {
     return undefined;
   }
   const file = options.policyConfig;
-  if (options.policy.startsWith(LEARNED_PREFIX)) {
+  if (namesBundle(options.policy)) {
     if (file !== undefined)
       throw new UsageError(
         '--policy-config applies to heuristics; a learned policy takes its parameters from its bundle',

@@ -77,3 +77,29 @@ test('governor sim --policy learned:PATH runs a bundle as eval does; a bare bund
   assert.equal(withConfig.code, 2);
   assert.match(withConfig.stderr, /a learned policy takes its parameters from its bundle/);
 });
+
+test('governor sim --policy base:PATH runs the bundle’s base composition as eval does', async () => {
+  const name = `base:${PRETRAINED_BUNDLE}`;
+  const out = join(mkdtempSync(join(tmpdir(), 'governor-base-')), 'run.json');
+  const r = runCli([
+    'sim',
+    'flash-crowd',
+    '--seed',
+    '3',
+    '--duration',
+    '10',
+    '--policy',
+    name,
+    '--json',
+    out,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const viaCli = JSON.parse(readFileSync(out, 'utf8')) as { score: number; policy: string };
+  await prepareLearnedPolicies([name]);
+  const inProcess = simulateWithPolicy(resolveScenario('flash-crowd'), resolvePolicy(name, 3), {
+    seed: 3,
+    durationSeconds: 10,
+  });
+  assert.equal(viaCli.score, inProcess.score);
+  assert.equal(viaCli.policy, 'retro-drf+breakwater');
+});
