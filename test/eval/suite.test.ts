@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { bundledSuiteNames, loadSuite, parseSuite } from '../../eval/suite.js';
 import { InvalidConfigError } from '../../sim-cluster/errors.js';
@@ -69,4 +70,25 @@ test('a suite rejects unknown fields, missing scenarios and duplicate names', ()
     errorOf('name: x\nscenarios:\n  - { name: a, scenario: ./missing.yaml }\n').path,
     'scenarios[0].scenario',
   );
+});
+
+test('the held-out stress suites are disjoint from each other and from the pretrained validation members', () => {
+  const seedsOf = (name: string) => loadSuite(name).scenarios.map((s) => s.familySeed!);
+  const holdout = seedsOf('stress-holdout');
+  const fresh = seedsOf('stress-test');
+  assert.equal(new Set(holdout).size, 40);
+  assert.equal(new Set(fresh).size, 60);
+  const validation = new Set(
+    readFileSync('training/configs/pretrained.yaml', 'utf8')
+      .split('\n')
+      .flatMap((l) => /familySeed: (\d+)/.exec(l)?.slice(1) ?? [])
+      .map(Number),
+  );
+  assert.ok(validation.size > 0);
+  for (const s of [...holdout, ...fresh]) assert.ok(!validation.has(s), `family seed ${s}`);
+  assert.ok(holdout.every((s) => !fresh.includes(s)));
+  // Every member is a member of the training family and loads.
+  const first = loadSuite('stress-test').scenarios[0]!;
+  assert.match(first.scenario, /training\/families\/stress\.yaml$/);
+  assert.equal(entryScenario(first).name, 'stress#9201');
 });
