@@ -295,6 +295,7 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
       onWindow: (_sim, signals) => {
         latest.signals = signals;
       },
+      runLatency: false,
     });
     return {
       sim,
