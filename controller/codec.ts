@@ -15,7 +15,7 @@ import {
 } from './codec-parts.js';
 import { PackWriter } from './pack-writer.js';
 import type { Split } from './split.js';
-import { readFast } from './report-reader.js';
+import { readHeartbeat } from './report-reader.js';
 import { readDecision } from './decision-reader.js';
 import { bool, bounded, finite, int, name, oneOf, record, text } from './fields.js';
 import {
@@ -157,8 +157,8 @@ export function ingressPartEncoder(
 export function decodeMessage(bytes: Uint8Array): DecodeResult {
   if (bytes.length > MAX_MESSAGE_BYTES)
     return reject('oversized', `body of ${bytes.length} bytes exceeds ${MAX_MESSAGE_BYTES}`);
-  // Reports and heartbeats (the daemon's traffic), then decisions (the instances').
-  const message = readFast(bytes) ?? readDecision(bytes);
+  // Heartbeats (the daemon reads reports into rows itself), then decisions (the instances').
+  const message = readHeartbeat(bytes) ?? readDecision(bytes);
   return message !== null ? { ok: true, message } : decodeGeneric(bytes);
 }
 

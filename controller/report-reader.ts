@@ -1,20 +1,18 @@
 /**
- * The fast path of `decodeMessage` for the messages every instance sends every second: a
- * `report` (what a round is made of) or `heartbeat` body is read and checked straight from
- * its MessagePack bytes, without the generic decoder's intermediate maps and key strings
- * (a round decodes 1,000 reports).
+ * The fast path for the messages every instance sends every second: a `heartbeat` body
+ * is read and checked straight from its MessagePack bytes (`readHeartbeat`, what
+ * `decodeMessage` tries first), and a `report` body straight into the daemon's
+ * `ReportRow` (`readReportRow`: no object per tenant; a round reads 1,000 reports).
+ * Reports decoded anywhere else take the generic path: only the daemon reads them at
+ * that rate.
  *
- * It accepts only what the generic path accepts, giving an equal message, and returns
- * null for anything else: another type, or anything unusual (duplicate or unknown keys,
+ * It accepts only what the generic path accepts, giving equal values, and returns null
+ * for anything else: another type, or anything unusual (duplicate or unknown keys,
  * 64-bit integers, non-ASCII strings, a field out of range…). The generic path then
  * decodes that body and, if it is invalid, names the rule it breaks (docs/protocol.md).
  */
 import { REJECT_REASONS } from '../sim-cluster/enforcement.js';
-import type {
-  LatencySignals,
-  ServiceTenantSignals,
-  TenantSignals,
-} from '../sim-cluster/signals.js';
+import type { ServiceTenantSignals, TenantSignals } from '../sim-cluster/signals.js';
 import {
   LATENCY_FIELDS,
   REPORT_FIELDS,
@@ -70,8 +68,6 @@ const T_HEARTBEAT = table(HEARTBEAT_KEYS);
 const HEARTBEAT_TYPE = wireKey('heartbeat');
 
 const TENANT = indexOf(TENANT_FIELDS);
-const LATENCY = indexOf(LATENCY_FIELDS);
-const REASON = indexOf(REJECT_REASONS);
 const SERVICE = indexOf(SERVICE_KEYS);
 const SERVICE_TENANT = indexOf(SERVICE_TENANT_FIELDS);
 
@@ -83,31 +79,19 @@ const SERVICE_TENANT = indexOf(SERVICE_TENANT_FIELDS);
  * The arrays hold tagged values (they start out holding null, so V8 never switches them
  * to unboxed doubles): an integer read stays a small integer all the way into its field,
  * where a Float64Array would hand V8 a double and make it box every field of the decoded
- * objects (a retained report of 8 tenants took 6.1 KB instead of 3.5–3.8 KB; a round
- * holds 1,000).
+ * objects (a service report is kept in its row for the whole round).
  */
 function scratch(length: number): number[] {
   return Array.from({ length }, () => null) as unknown as number[];
 }
-const TENANT_NUM = scratch(TENANT_FIELDS.length);
-const REASON_NUM = scratch(REJECT_REASONS.length);
 const SERVICE_NUM = scratch(SERVICE_KEYS.length);
 const SERVICE_TENANT_NUM = scratch(SERVICE_TENANT_FIELDS.length);
 
-/**
- * The report or heartbeat in `body`, validated, or null to let the generic path decide
- * (any other type, or anything unusual).
- */
-export function readFast(body: Uint8Array): ReportMessage | HeartbeatMessage | null {
+/** Runs `read` over `body`; null when it bails or leaves bytes unread. */
+function readWhole<T>(body: Uint8Array, read: () => T | null): T | null {
   begin(body);
   try {
-    const size = mapSize();
-    const message =
-      size === REPORT_KEYS.length
-        ? reportMessage()
-        : size === HEARTBEAT_KEYS.length
-          ? heartbeatMessage()
-          : null;
+    const message = read();
     return atEnd() ? message : null;
   } catch {
     return null; // BAIL (or any surprise): the generic path decides.
@@ -116,32 +100,23 @@ export function readFast(body: Uint8Array): ReportMessage | HeartbeatMessage | n
   }
 }
 
+/** The heartbeat in `body`, validated, or null to let the generic path decide. */
+export function readHeartbeat(body: Uint8Array): HeartbeatMessage | null {
+  return readWhole(body, () => (mapSize() === HEARTBEAT_KEYS.length ? heartbeatMessage() : null));
+}
+
 /**
  * The report in `body` read into `row` (report-rows.ts): the tenants' numbers go
  * straight into the row, no object per tenant, and the message comes back with an empty
- * `tenants` list. Null when `readReport` would give null (the generic path decides);
- * `row` is then left half written. What the daemon reads a round's reports with.
+ * `tenants` list. Null for anything unusual (the generic path decides); `row` is then
+ * left half written. What the daemon reads a round's reports with.
  */
 export function readReportRow(body: Uint8Array, row: ReportRow): ReportMessage | null {
   if (body.length > MAX_MESSAGE_BYTES) return null;
-  rowTarget = row;
-  try {
-    const m = readFast(body);
-    return m?.type === 'report' ? m : null;
-  } finally {
-    rowTarget = null;
-  }
+  return readWhole(body, () => (mapSize() === REPORT_KEYS.length ? reportMessage(row) : null));
 }
 
-/** Where `tenants` go: a row (`readReportRow`), or null for TenantSignals objects. */
-let rowTarget: ReportRow | null = null;
 const NO_TENANTS: readonly TenantSignals[] = Object.freeze([]);
-
-/** The report in `body`, validated, or null to let the generic path decide. */
-export function readReport(body: Uint8Array): ReportMessage | null {
-  const m = readFast(body);
-  return m?.type === 'report' ? m : null;
-}
 
 function heartbeatMessage(): HeartbeatMessage {
   let seen = 0;
@@ -163,8 +138,8 @@ function heartbeatMessage(): HeartbeatMessage {
   return { type: 'heartbeat', seq, epoch, leaseSeconds };
 }
 
-/** A report's fields (its map header read). */
-function reportMessage(): ReportMessage {
+/** A report's fields (its map header read), its tenants into `row`. */
+function reportMessage(row: ReportRow): ReportMessage {
   const n = REPORT_KEYS.length;
   let seen = 0;
   let k: number = REPORT_KEYS.length;
@@ -173,7 +148,6 @@ function reportMessage(): ReportMessage {
   let endSeconds = 0;
   let measured = false;
   let decisionEpoch = 0;
-  let tenants: TenantSignals[] = [];
   let service: ServiceReport | null = null;
   for (let i = 0; i < n; i++) {
     k = key(T_REPORT, k);
@@ -201,11 +175,7 @@ function reportMessage(): ReportMessage {
         decisionEpoch = int(-1);
         break;
       case 7:
-        if (rowTarget === null) tenants = tenantList();
-        else {
-          tenantRows(rowTarget);
-          tenants = NO_TENANTS as TenantSignals[];
-        }
+        tenantRows(row);
         break;
       default:
         service = nil() ? null : serviceReport();
@@ -219,24 +189,9 @@ function reportMessage(): ReportMessage {
     endSeconds,
     measured,
     decisionEpoch,
-    tenants,
+    tenants: NO_TENANTS as TenantSignals[],
     service,
   };
-}
-
-function tenantList(): TenantSignals[] {
-  const n = arraySize();
-  if (n > LIMITS.tenants) throw BAIL;
-  const list: TenantSignals[] = [];
-  // Duplicate names: a scan for the usual handful of tenants, a set beyond.
-  const names = n > 16 ? new Set<string>() : null;
-  for (let i = 0; i < n; i++) {
-    const t = tenant(i);
-    if (names === null ? list.some((o) => o.name === t.name) : names.has(t.name)) throw BAIL;
-    names?.add(t.name);
-    list.push(t);
-  }
-  return list;
 }
 
 /** A tenant list into `row`, each tenant's numbers at its place (`ROW`). */
@@ -308,86 +263,6 @@ function numbersInto(keyTable: KeyTable, v: Float64Array, at: number): void {
   }
 }
 
-/** The `slot`-th tenant of a list. */
-function tenant(slot: number): TenantSignals {
-  if (mapSize() !== TENANT_FIELDS.length) throw BAIL;
-  const v = TENANT_NUM;
-  let name = '';
-  let guaranteedRate: number | null = null;
-  let slo: TenantSignals['slo'] | null = null;
-  let reasons: TenantSignals['rejectedByReason'] | null = null;
-  let latency: LatencySignals | null = null;
-  let seen = 0;
-  let k: number = TENANT_FIELDS.length;
-  for (let i = 0; i < TENANT_FIELDS.length; i++) {
-    k = key(T_TENANT, k);
-    seen = once(seen, k);
-    if (k === TENANT.name) name = nameString();
-    else if (k === TENANT.slo) slo = sloMap(slot);
-    else if (k === TENANT.guaranteedRate) guaranteedRate = nil() ? null : nonNegative();
-    else if (k === TENANT.rejectedByReason) reasons = reasonsMap(slot);
-    else if (k === TENANT.latency) latency = latencyMap();
-    else v[k] = nonNegative();
-  }
-  return {
-    name,
-    weight: v[TENANT.weight]!,
-    slo: slo!,
-    guaranteedRate,
-    offered: v[TENANT.offered]!,
-    admitted: v[TENANT.admitted]!,
-    rejected: v[TENANT.rejected]!,
-    rejectedByReason: reasons!,
-    completed: v[TENANT.completed]!,
-    failed: v[TENANT.failed]!,
-    timedOut: v[TENANT.timedOut]!,
-    retries: v[TENANT.retries]!,
-    goodput: v[TENANT.goodput]!,
-    entitlement: v[TENANT.entitlement]!,
-    latency: latency!,
-  };
-}
-
-/**
- * The SLO and the rejection counts last read for the tenant in each slot of a list: the
- * next reports, of other instances, almost always repeat them (the same tenants in the
- * same order, the same SLOs, mostly no rejections), and an equal object is then shared
- * instead of built again. Shared objects are frozen, as many reports hold each. Equal
- * means `Object.is` for every value (so -0 is not 0, as the generic path keeps it).
- */
-const SHARED_SLOTS = 64;
-const sharedSlo: (TenantSignals['slo'] | undefined)[] = new Array(SHARED_SLOTS).fill(undefined);
-const sharedReasons: (TenantSignals['rejectedByReason'] | undefined)[] = new Array(
-  SHARED_SLOTS,
-).fill(undefined);
-
-function sloMap(slot: number): TenantSignals['slo'] {
-  if (mapSize() !== 2) throw BAIL;
-  let latency = 0;
-  let percentile = 0;
-  let seen = 0;
-  let k = 2;
-  for (let i = 0; i < 2; i++) {
-    k = key(T_SLO, k);
-    seen = once(seen, k);
-    if (k === 0) latency = nonNegative();
-    else {
-      percentile = nonNegative();
-      if (percentile > 100) throw BAIL;
-    }
-  }
-  const last = sharedSlo[slot];
-  if (
-    last !== undefined &&
-    Object.is(last.latency, latency) &&
-    Object.is(last.percentile, percentile)
-  )
-    return last;
-  const slo = Object.freeze({ latency, percentile });
-  if (slot < SHARED_SLOTS) sharedSlo[slot] = slo;
-  return slo;
-}
-
 /** A map holding exactly the keys of `keyTable`, each a finite number >= 0, into `out`. */
 function numbers(keyTable: KeyTable, out: number[]): void {
   const n = out.length;
@@ -399,65 +274,6 @@ function numbers(keyTable: KeyTable, out: number[]): void {
     seen = once(seen, k);
     out[k] = nonNegative();
   }
-}
-
-/**
- * Read into locals rather than the tagged scratch array: most latency figures are
- * fractions, and a fraction stored in the array would be boxed once there and again in
- * its field (a round reads 40,000 of them).
- */
-function latencyMap(): LatencySignals {
-  if (mapSize() !== LATENCY_FIELDS.length) throw BAIL;
-  let count = 0;
-  let mean = 0;
-  let p50 = 0;
-  let p90 = 0;
-  let p99 = 0;
-  let max = 0;
-  let seen = 0;
-  let k: number = LATENCY_FIELDS.length;
-  for (let i = 0; i < LATENCY_FIELDS.length; i++) {
-    k = key(T_LATENCY, k);
-    seen = once(seen, k);
-    const x = nonNegative();
-    if (k === LATENCY.count) count = x;
-    else if (k === LATENCY.mean) mean = x;
-    else if (k === LATENCY.p50) p50 = x;
-    else if (k === LATENCY.p90) p90 = x;
-    else if (k === LATENCY.p99) p99 = x;
-    else max = x;
-  }
-  return { count, mean, p50, p90, p99, max };
-}
-
-function reasonsMap(slot: number): TenantSignals['rejectedByReason'] {
-  const v = REASON_NUM;
-  numbers(T_REASONS, v);
-  const last = sharedReasons[slot];
-  if (last !== undefined && sameReasons(last, v)) return last;
-  const reasons = Object.freeze({
-    'rate-limit': v[REASON['rate-limit']]!,
-    shed: v[REASON.shed]!,
-    concurrency: v[REASON.concurrency]!,
-    'queue-delay': v[REASON['queue-delay']]!,
-    'queue-full': v[REASON['queue-full']]!,
-    unavailable: v[REASON.unavailable]!,
-    deadline: v[REASON.deadline]!,
-  });
-  if (slot < SHARED_SLOTS) sharedReasons[slot] = reasons;
-  return reasons;
-}
-
-function sameReasons(r: TenantSignals['rejectedByReason'], v: readonly number[]): boolean {
-  return (
-    Object.is(r['rate-limit'], v[REASON['rate-limit']]) &&
-    Object.is(r.shed, v[REASON.shed]) &&
-    Object.is(r.concurrency, v[REASON.concurrency]) &&
-    Object.is(r['queue-delay'], v[REASON['queue-delay']]) &&
-    Object.is(r['queue-full'], v[REASON['queue-full']]) &&
-    Object.is(r.unavailable, v[REASON.unavailable]) &&
-    Object.is(r.deadline, v[REASON.deadline])
-  );
 }
 
 function serviceReport(): ServiceReport {

@@ -9,7 +9,7 @@ import {
   encodeMessage,
 } from '../../controller/codec.js';
 import { readDecision } from '../../controller/decision-reader.js';
-import { readFast } from '../../controller/report-reader.js';
+import { readHeartbeat } from '../../controller/report-reader.js';
 import type { DecisionMessage, DecisionPart } from '../../controller/protocol.js';
 
 const shared = { session: 's-7f3a', epoch: 12, window: 11, leaseSeconds: 3 };
@@ -116,7 +116,7 @@ test('other messages and invalid decisions are left to the generic path', () => 
     null,
   );
   // And the report fast path leaves decisions alone.
-  assert.equal(readFast(encodeMessage(decision(ingress))), null);
+  assert.equal(readHeartbeat(encodeMessage(decision(ingress))), null);
   const bad: unknown[] = [
     { ...shared, epoch: -1 },
     { ...shared, epoch: 1.5 },
