@@ -20,11 +20,20 @@
  * to show whether that option pays on the machine at hand, and the async env in the
  * configuration training uses (`numEnvs: 8`, 2 workers: 4 sub-envs per worker, so each
  * signal carries half the work and the round trip weighs twice as much).
+ *
+ * Each round also runs the async env's two slices of 8 sub-envs in two free-running
+ * workers (free-running-worker.ts): the same seeds and actions, but no per-step barrier
+ * (no worker waits for the other or for the main thread). Free-running ÷ single env is
+ * what two threads of the machine allow this work, whatever the vector env does; async ÷
+ * free-running is what the barrier costs (the slower worker setting every step's pace,
+ * and the wake-ups). Neither changes the figures above.
  */
 import { RngStream } from '../sim-cluster/rng.js';
 import { cpus, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { AsyncVectorEnv, ClusterEnv, SyncVectorEnv, make } from '../env/index.js';
 import type { ClusterEnvOptions, Env, VectorEnv } from '../env/index.js';
+import type { FreeRunningResult, FreeRunningSetup } from './free-running-worker.js';
 import type { BenchFigure } from './run.js';
 
 export const name = 'env: ClusterEnv (governor/Cluster-v0) throughput';
@@ -91,6 +100,46 @@ async function vectorEnv(envs: VectorEnv): Promise<{ wall: number; cpu: number }
   };
 }
 
+/**
+ * Env-steps per second of the async env's two slices of sub-envs (8 and 8) stepped by two
+ * worker threads that never wait for each other (see the module comment).
+ */
+async function freeRunning(actionDim: number): Promise<{ wall: number }> {
+  const slices = [0, VECTOR_ENVS / 2];
+  const actions = randomActions(VECTOR_ENVS * 256, actionDim);
+  const start = new Int32Array(new SharedArrayBuffer(4));
+  const workers = slices.map((first) => {
+    const setup: FreeRunningSetup = {
+      id: ID,
+      first,
+      count: VECTOR_ENVS / 2,
+      numEnvs: VECTOR_ENVS,
+      actions,
+      warmCalls: WARM_CALLS,
+      seconds: MIN_SECONDS,
+      start: start.buffer as SharedArrayBuffer,
+    };
+    return new Worker(new URL('./free-running-worker.js', import.meta.url), { workerData: setup });
+  });
+  const next = (w: Worker): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+  await Promise.all(workers.map(next));
+  // Listening before the start signal: no result can be posted before it.
+  const done = workers.map(next);
+  Atomics.store(start, 0, 1);
+  Atomics.notify(start, 0);
+  const results = (await Promise.all(done)) as FreeRunningResult[];
+  await Promise.all(workers.map((w) => w.terminate()));
+  const wall = results.reduce(
+    (sum, r) => sum + (r.calls * (VECTOR_ENVS / 2)) / (r.elapsedMs / 1000),
+    0,
+  );
+  return { wall };
+}
+
 const ROUNDS = 3;
 /** Sub-envs of training's vector env (training/config.ts: `numEnvs` 8, 2 workers). */
 const TRAINING_ENVS = 8;
@@ -120,6 +169,8 @@ export async function run(): Promise<BenchFigure[]> {
   const async: { wall: number; cpu: number }[] = [];
   const polling: { wall: number; cpu: number }[] = [];
   const training: { wall: number; cpu: number }[] = [];
+  const free: { wall: number }[] = [];
+  const actionDim = new ClusterEnv().actionSpace.shape[0]!;
   const asyncEnv = (spinChecks: number, numEnvs = VECTOR_ENVS): Promise<AsyncVectorEnv> =>
     AsyncVectorEnv.create({ id: ID, numEnvs, numWorkers: 2, spinChecks });
   for (let round = 0; round < ROUNDS; round++) {
@@ -128,11 +179,14 @@ export async function run(): Promise<BenchFigure[]> {
     async.push(await vectorEnv(await asyncEnv(0)));
     polling.push(await vectorEnv(await asyncEnv(POLL_CHECKS)));
     training.push(await vectorEnv(await asyncEnv(0, TRAINING_ENVS)));
+    free.push(await freeRunning(actionDim));
   }
   const overSingle = async.map((a, i) => a.wall / raw[i]!.wall);
   const overSync = async.map((a, i) => a.wall / sync[i]!.wall);
   const pollingOverSingle = polling.map((a, i) => a.wall / raw[i]!.wall);
   const trainingOverSingle = training.map((a, i) => a.wall / raw[i]!.wall);
+  const freeOverSingle = free.map((f, i) => f.wall / raw[i]!.wall);
+  const asyncOverFree = async.map((a, i) => a.wall / free[i]!.wall);
   const social: ClusterEnvOptions = { scenario: 'social-network', controlInterval: 0.05 };
   const sn = singleEnv(new ClusterEnv(social));
   const loadAfter = loadavg()[0] ?? NaN;
@@ -195,6 +249,21 @@ export async function run(): Promise<BenchFigure[]> {
     {
       label: `training's AsyncVectorEnv(2 workers × 4 envs) ÷ single env (range ${range(trainingOverSingle)})`,
       value: median(trainingOverSingle),
+      unit: '×',
+    },
+    {
+      label: 'cluster-train, 2 free-running workers × 8 envs (no barrier)',
+      value: wall(free),
+      unit: 'env-steps/s',
+    },
+    {
+      label: `2 free-running workers ÷ single env (range ${range(freeOverSingle)})`,
+      value: median(freeOverSingle),
+      unit: '×',
+    },
+    {
+      label: `AsyncVectorEnv(2 workers) ÷ 2 free-running workers (range ${range(asyncOverFree)})`,
+      value: median(asyncOverFree),
       unit: '×',
     },
     { label: 'social-network at 0.05 s windows, single env', value: sn.wall, unit: 'steps/s' },
