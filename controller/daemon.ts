@@ -47,7 +47,18 @@ export interface DaemonOptions {
   readonly clock?: () => number;
   /** Called after each decided round (benchmarks, tests). */
   readonly onRound?: (round: RoundStats) => void;
+  /**
+   * Called once `BETWEEN_ROUNDS_MS` after each decided round, off the round's path:
+   * `governor serve` runs a young-generation GC there (young-gc.ts).
+   */
+  readonly betweenRounds?: () => void;
 }
+
+/**
+ * Delay from a round's close to `betweenRounds`: long enough for ZeroMQ to have sent the
+ * decisions and released their buffers, far shorter than a control interval.
+ */
+export const BETWEEN_ROUNDS_MS = 100;
 
 /** One decided round. */
 export interface RoundStats {
@@ -97,6 +108,7 @@ export class ControllerDaemon {
   private zap: ZapHandler | null = null;
   private sweepTimer: ReturnType<typeof setInterval> | null = null;
   private deadline: ReturnType<typeof setTimeout> | null = null;
+  private tidy: ReturnType<typeof setTimeout> | null = null;
   private roundStartedAt = 0;
   private roundCpuAtStart: NodeJS.CpuUsage = { user: 0, system: 0 };
   private current: Current | null = null;
@@ -190,8 +202,10 @@ export class ControllerDaemon {
   async stop(): Promise<void> {
     if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
     if (this.deadline !== null) clearTimeout(this.deadline);
+    if (this.tidy !== null) clearTimeout(this.tidy);
     this.sweepTimer = null;
     this.deadline = null;
+    this.tidy = null;
     if (!this.router.closed) this.router.close();
     this.zap?.close();
     this.zap = null;
@@ -403,6 +417,21 @@ export class ControllerDaemon {
       cpuSeconds: cpuSecondsSince(this.roundCpuAtStart),
     });
     this.log.debug({ window, epoch, trigger, reports }, 'decision sent');
+    this.scheduleBetweenRounds();
+  }
+
+  private scheduleBetweenRounds(): void {
+    const betweenRounds = this.options.betweenRounds;
+    if (betweenRounds === undefined || this.tidy !== null) return;
+    this.tidy = setTimeout(() => {
+      this.tidy = null;
+      try {
+        betweenRounds();
+      } catch (error) {
+        this.log.error({ err: error }, 'betweenRounds failed');
+      }
+    }, BETWEEN_ROUNDS_MS);
+    this.tidy.unref();
   }
 
   private sweep(): void {

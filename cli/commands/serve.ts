@@ -4,6 +4,7 @@ import { ControllerDaemon } from '../../controller/daemon.js';
 import { startHealthServer } from '../../controller/http.js';
 import { readKeyDir } from '../../controller/keys.js';
 import { loadServedPolicy } from '../../controller/policy-source.js';
+import { youngGenerationCollector } from '../../controller/young-gc.js';
 import { UsageError } from '../../sim-cluster/errors.js';
 import { parsePositiveNumber } from '../options.js';
 
@@ -49,6 +50,9 @@ export function register(program: Command): void {
         logger,
         ...(options.interval !== undefined ? { intervalSeconds: options.interval } : {}),
         ...(options.keys !== undefined ? { keys: readKeyDir(options.keys) } : {}),
+        // The garbage of a round's 1,000s of messages is swept between rounds, not
+        // by a scavenge inside the next one (controller/young-gc.ts).
+        betweenRounds: youngGenerationCollector(),
       });
       const http =
         options.http !== undefined ? await startHealthServer(daemon, options.http) : null;

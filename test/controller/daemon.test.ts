@@ -203,3 +203,19 @@ test('a daemon whose timeout is not over two heartbeat periods is refused', asyn
     /timeoutSeconds must exceed 2 × heartbeatSeconds \(2\), got 2/,
   );
 });
+
+test('betweenRounds runs once, after a round is decided and its decisions sent', async () => {
+  const calls: number[] = [];
+  let decided = 0;
+  const d = await daemon(new FixedRatePolicy(100), {
+    onRound: () => decided++,
+    betweenRounds: () => calls.push(decided),
+  });
+  const a = await client(d.endpoint, 'in-a', 'ingress');
+  assert.deepEqual(calls, [], 'not before any round');
+  const answer = a.waitForDecision(0);
+  a.report(report(0, [tenant('t', 30)]));
+  await answer;
+  await until(() => calls.length === 1, 2000, 'betweenRounds after the round');
+  assert.deepEqual(calls, [1], 'called once, after the round was decided');
+});
