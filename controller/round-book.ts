@@ -30,6 +30,8 @@ export type ReportOutcome = 'accepted' | 'late' | 'duplicate';
 
 export class RoundBook {
   private readonly instances = new Map<string, Instance>();
+  /** Instance name → the key it is registered under (a lookup, not a scan, per register). */
+  private readonly keyOfId = new Map<string, string>();
   /** The open round's window, or -1 before the first report. */
   openWindow = -1;
   /** The last window decided (reports for it or earlier are late). */
@@ -48,11 +50,12 @@ export class RoundBook {
    */
   register(address: Buffer, id: string, role: Role, service: string, nowSeconds: number): Instance {
     const key = address.toString('hex');
-    for (const [k, inst] of this.instances) {
-      if (inst.id === id && k !== key) this.remove(k);
-    }
+    const older = this.keyOfId.get(id);
+    if (older !== undefined && older !== key) this.remove(older);
     // The same connection registering again keeps the report it filed.
     const same = this.instances.get(key);
+    if (same !== undefined && same.id !== id) this.keyOfId.delete(same.id);
+    this.keyOfId.set(id, key);
     const inst: Instance = {
       key,
       address: Buffer.from(address),
@@ -88,7 +91,9 @@ export class RoundBook {
 
   remove(key: string): boolean {
     const inst = this.instances.get(key);
-    if (inst !== undefined && this.hasFiled(inst)) this.filed--;
+    if (inst === undefined) return false;
+    if (this.hasFiled(inst)) this.filed--;
+    if (this.keyOfId.get(inst.id) === key) this.keyOfId.delete(inst.id);
     return this.instances.delete(key);
   }
 

@@ -124,3 +124,39 @@ test('an instance registering again on its connection keeps the report it filed'
   assert.equal(book.file(a.toString('hex'), full(report(0, [tenant('t', 1)]))), 'duplicate');
   assert.equal(book.close().reports, 1);
 });
+
+test('an instance name registered on a new connection replaces its old connection, and only that', () => {
+  const book = new RoundBook();
+  const [a, b, c] = [Buffer.from('a'), Buffer.from('b'), Buffer.from('c')];
+  book.register(a, 'in-a', 'ingress', 'ingress', 0);
+  book.register(b, 'in-b', 'ingress', 'ingress', 0);
+  book.register(c, 'in-a', 'ingress', 'ingress', 1);
+  assert.deepEqual(
+    book.live().map((i) => [i.id, i.key]),
+    [
+      ['in-b', b.toString('hex')],
+      ['in-a', c.toString('hex')],
+    ],
+  );
+  // Connection b renames itself: its old name is free, and taking it drops nobody.
+  book.register(b, 'in-z', 'ingress', 'ingress', 2);
+  book.register(a, 'in-b', 'ingress', 'ingress', 3);
+  assert.deepEqual(
+    book
+      .live()
+      .map((i) => i.id)
+      .sort(),
+    ['in-a', 'in-b', 'in-z'],
+  );
+  // Removing a connection frees its name for the next one.
+  book.remove(c.toString('hex'));
+  book.register(Buffer.from('d'), 'in-a', 'ingress', 'ingress', 4);
+  assert.deepEqual(
+    book
+      .live()
+      .map((i) => i.id)
+      .sort(),
+    ['in-a', 'in-b', 'in-z'],
+  );
+  assert.equal(book.size, 3);
+});
