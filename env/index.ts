@@ -95,7 +95,12 @@ export {
   DEFAULT_KNOBS,
   admitProbabilityOf,
 } from './cluster/action-codec.js';
-export type { ActionCodecJson, ActionCodecOptions, ClusterKnob } from './cluster/action-codec.js';
+export type {
+  ActionCodecJson,
+  ActionCodecOptions,
+  ClusterKnob,
+  ResidualShield,
+} from './cluster/action-codec.js';
 export { ObservationCodec } from './cluster/observation-codec.js';
 export type {
   ObservationCodecJson,

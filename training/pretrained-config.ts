@@ -37,6 +37,7 @@ export function parsePretrainedConfig(text: string, file: string): PretrainedCon
     out: 'runs/pretrained',
     bundle: 'pretrained/governor-pretrained',
     rateLoosening: undefined, // optional: defaults to rateCorrection
+    rateShield: undefined, // optional: unshielded loosening
   };
   const out: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
@@ -59,7 +60,8 @@ export function parsePretrainedConfig(text: string, file: string): PretrainedCon
           `must be a finite number >= 1, got ${JSON.stringify(value)}`,
         );
       out[key] = value;
-    } else {
+    } else if (key === 'rateShield') out[key] = rateShield(value, file);
+    else {
       const expected = kindOf(defaults[key]);
       if (kindOf(value) !== expected)
         throw new InvalidConfigError(
@@ -92,6 +94,35 @@ export function parsePretrainedConfig(text: string, file: string): PretrainedCon
   if (!(Number.isSafeInteger(c.seed) && c.seed >= 0))
     throw new InvalidConfigError(file, 'seed', `must be a non-negative integer, got ${c.seed}`);
   return c;
+}
+
+/** `rateShield`: `{utilization: (0, 1], demandCap: >= 1}`. */
+function rateShield(value: unknown, file: string): { utilization: number; demandCap: number } {
+  if (kindOf(value) !== 'object')
+    throw new InvalidConfigError(file, 'rateShield', `must be a mapping, got a ${kindOf(value)}`);
+  const v = value as Record<string, unknown>;
+  for (const key of Object.keys(v))
+    if (key !== 'utilization' && key !== 'demandCap')
+      throw new InvalidConfigError(
+        file,
+        `rateShield.${key}`,
+        'unknown field (known: utilization, demandCap)',
+      );
+  const u = v.utilization;
+  if (!(typeof u === 'number' && u > 0 && u <= 1))
+    throw new InvalidConfigError(
+      file,
+      'rateShield.utilization',
+      `must be a number in (0, 1], got ${JSON.stringify(u)}`,
+    );
+  const c = v.demandCap ?? 1;
+  if (!(typeof c === 'number' && c >= 1 && Number.isFinite(c)))
+    throw new InvalidConfigError(
+      file,
+      'rateShield.demandCap',
+      `must be a finite number >= 1, got ${JSON.stringify(c)}`,
+    );
+  return { utilization: u, demandCap: c };
 }
 
 /** `validation`: a list of `{name?, scenario, familySeed?, seeds?}` (names unique). */

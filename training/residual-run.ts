@@ -30,7 +30,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClusterEnv, SyncVectorEnv } from '../env/index.js';
-import type { ClusterEnvOptions, ClusterKnob } from '../env/index.js';
+import type { ClusterEnvOptions, ClusterKnob, ResidualShield } from '../env/index.js';
 import { basePolicySpecs, type BaseSpec } from '../policies/compose.js';
 import { selectBackend } from '../agents/backend.js';
 import { saveBundle } from '../agents/bundle.js';
@@ -75,6 +75,11 @@ export interface ResidualTrainConfig {
    * default `rateCorrection`).
    */
   readonly rateLoosening?: number;
+  /**
+   * The safety shield of rate loosening (ActionCodec's `residualShield`, env/README.md
+   * "Residual mode"); absent: loosening is unshielded.
+   */
+  readonly rateShield?: ResidualShield;
   /** A weight correction a scales the base's weight by `weightCorrection^a` (> 1). */
   readonly weightCorrection: number;
   /** Held-out validation episodes that select the bundle (empty: the last policy). */
@@ -150,6 +155,7 @@ export function residualEnvOptions(config: ResidualTrainConfig): ClusterEnvOptio
       residualRateBase: config.rateCorrection,
       residualRateUpBase: config.rateLoosening ?? config.rateCorrection,
       residualWeightBase: config.weightCorrection,
+      ...(config.rateShield === undefined ? {} : { residualShield: config.rateShield }),
     },
     ...(config.baseRelativeReward ? { baseRelativeReward: true } : {}),
   };

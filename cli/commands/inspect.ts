@@ -56,8 +56,11 @@ export function register(program: Command): void {
             : up === 1
               ? `× ${down}^a for a < 0 (tighten only)`
               : `× ${down}^a for a < 0, × ${up}^a for a > 0`;
+        const shield = a.residualShield
+          ? ` (loosening shielded: path below ${a.residualShield.utilization} busy, SLOs met, ≤ ${a.residualShield.demandCap} × offered)`
+          : '';
         lines.push(
-          `residual over: ${base.map((b) => b.policy).join(' + ')}; corrections: rate limit ${rate}, weight × ${a.residualWeightBase ?? 8}^a`,
+          `residual over: ${base.map((b) => b.policy).join(' + ')}; corrections: rate limit ${rate}${shield}, weight × ${a.residualWeightBase ?? 8}^a`,
         );
       }
       if (typeof t.validationScore === 'number')

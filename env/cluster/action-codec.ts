@@ -78,6 +78,28 @@ export interface ActionCodecJson {
   readonly residualRateUpBase: number;
   /** Residual decoding only: a weight correction multiplies by `residualWeightBase^a` (default 8). */
   readonly residualWeightBase: number;
+  /**
+   * Residual decoding only: when set, a rate limit is loosened past the base's only where
+   * it cannot let a surge or a backlog through (`ResidualShield`); absent in bundles
+   * written before it existed, which decode as they were trained (unshielded).
+   */
+  readonly residualShield?: ResidualShield;
+}
+
+/**
+ * The safety shield of residual rate loosening. A correction a > 0 raises a tenant's
+ * limit above the base's only while, in the window just observed, every service the
+ * tenant reached was below `utilization` busy and every tenant with hops at those
+ * services met its latency SLO; and never past `demandCap` × the tenant's own offered
+ * rate. Otherwise the base's limit stands, so loosening cannot hand capacity to a crowd
+ * or a backlog at a partner's expense (docs/eval.md: flash-crowd and slow-backend losses
+ * of unshielded loosening).
+ */
+export interface ResidualShield {
+  /** Busy fraction (0, 1] every service on the tenant's path must be below. */
+  readonly utilization: number;
+  /** Loosening never exceeds this multiple (>= 1) of the tenant's offered rate. */
+  readonly demandCap: number;
 }
 
 export type ActionCodecOptions = Partial<Omit<ActionCodecJson, 'kind' | 'version'>>;
@@ -113,6 +135,9 @@ export class ActionCodec {
       residualRateBase: rateBase,
       residualRateUpBase: upBase(options.residualRateUpBase ?? rateBase, 'residualRateUpBase'),
       residualWeightBase: correctionBase(options.residualWeightBase ?? 8, 'residualWeightBase'),
+      ...(options.residualShield === undefined
+        ? {}
+        : { residualShield: checkShield(options.residualShield) }),
     };
     this.slots = new TenantSlots(this.params.slotCount);
     const index = {} as Record<ClusterKnob, number>;
@@ -228,7 +253,7 @@ export class ActionCodec {
         return i < 0 ? 0 : (action[slot * k + i] as number);
       };
       const b = base.tenants?.[t.name];
-      const d = this.residualTenant(t, b ?? {}, at, windowSeconds);
+      const d = this.residualTenant(t, order[slot]!, signals, b ?? {}, at, windowSeconds);
       if (d !== null) (tenants ??= { ...base.tenants })[t.name] = d;
       const p = at('admitProbability');
       if (p < 0) (admit ??= {})[t.name] = Math.pow(20, p);
@@ -243,6 +268,8 @@ export class ActionCodec {
   /** The tenant's corrected knobs, or null when every correction is 0. */
   private residualTenant(
     t: TenantSignals,
+    index: number,
+    signals: Signals,
     b: TenantDecision,
     at: (knob: ClusterKnob) => number,
     windowSeconds: number,
@@ -256,15 +283,26 @@ export class ActionCodec {
     const rate = at('rateLimit');
     const up = this.params.residualRateUpBase;
     if (rate !== 0 && (b.rateLimit !== undefined || rate < 0) && (rate < 0 || up > 1)) {
-      const f = Math.pow(rate < 0 ? this.params.residualRateBase : up, rate);
-      d.rateLimit =
-        b.rateLimit !== undefined
-          ? {
-              ratePerSecond: b.rateLimit.ratePerSecond * f,
-              burst: Math.max(1, b.rateLimit.burst * f),
-            }
-          : this.bucket(offered * 2 * f, windowSeconds);
-      changed = true;
+      let f = Math.pow(rate < 0 ? this.params.residualRateBase : up, rate);
+      const shield = this.params.residualShield;
+      if (rate > 0 && shield !== undefined && b.rateLimit !== undefined) {
+        const demand = shield.demandCap * (windowSeconds > 0 ? t.offered / windowSeconds : 0);
+        const baseRate = b.rateLimit.ratePerSecond;
+        f =
+          baseRate > 0 && loosenAllowed(index, signals, shield.utilization)
+            ? Math.max(1, Math.min(f, demand / baseRate))
+            : 1;
+      }
+      if (f !== 1) {
+        d.rateLimit =
+          b.rateLimit !== undefined
+            ? {
+                ratePerSecond: b.rateLimit.ratePerSecond * f,
+                burst: Math.max(1, b.rateLimit.burst * f),
+              }
+            : this.bucket(offered * 2 * f, windowSeconds);
+        changed = true;
+      }
     }
     const weight = at('weight');
     if (weight !== 0) {
@@ -393,6 +431,55 @@ function correctionBase(value: number, name: string): number {
   if (!(value > 1 && Number.isFinite(value)))
     throw new InvalidArgumentError(`${name} must be a finite number > 1, got ${value}`);
   return value;
+}
+
+/**
+ * Whether tenant `index` may have its rate limit loosened after `signals`' window: it
+ * reached at least one service, each below `utilization` busy, and every tenant with hops
+ * at any of them met its latency SLO there (`sloMet`). Allocation-free: it runs per tenant
+ * per window in the env and the controller daemon.
+ */
+export function loosenAllowed(index: number, signals: Signals, utilization: number): boolean {
+  let reached = false;
+  for (const s of signals.services) {
+    const own = s.tenants[index];
+    if (own === undefined || own.hops + own.rejected + own.outstanding === 0) continue;
+    reached = true;
+    if (!(s.utilization < utilization)) return false;
+    for (let j = 0; j < s.tenants.length; j++) {
+      const o = s.tenants[j]!;
+      if (o.hops + o.rejected + o.outstanding > 0 && !sloMet(signals.tenants[j]!)) return false;
+    }
+  }
+  return reached;
+}
+
+/**
+ * Whether the tenant's requests completed in the window met its latency SLO, read at the
+ * nearest measured percentile at or above the SLO's (p50, p90, p99: a p95 SLO is checked
+ * at p99, erring towards "missed"). A tenant that offered requests and completed none
+ * did not meet it.
+ */
+export function sloMet(t: TenantSignals): boolean {
+  const l = t.latency;
+  if (l.count === 0) return t.offered === 0;
+  const p = t.slo.percentile;
+  const at = p <= 50 ? l.p50 : p <= 90 ? l.p90 : l.p99;
+  return at <= t.slo.latency;
+}
+
+function checkShield(shield: ResidualShield): ResidualShield {
+  const u = shield?.utilization;
+  if (!(typeof u === 'number' && u > 0 && u <= 1))
+    throw new InvalidArgumentError(
+      `residualShield.utilization must be a number in (0, 1], got ${JSON.stringify(u)}`,
+    );
+  const c = shield.demandCap;
+  if (!(typeof c === 'number' && c >= 1 && Number.isFinite(c)))
+    throw new InvalidArgumentError(
+      `residualShield.demandCap must be a finite number >= 1, got ${JSON.stringify(c)}`,
+    );
+  return { utilization: u, demandCap: c };
 }
 
 /** A loosening base: finite and >= 1 (1: the knob can only be tightened). */
