@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClusterEnv, type ClusterInfo } from '../../env/index.js';
@@ -236,4 +237,11 @@ test('shield in ClusterEnv: a zero action still runs exactly as the base; loosen
     if (JSON.stringify(s.decision) !== JSON.stringify(p.decision)) differing++;
   }
   assert.ok(differing > 0, 'the shield never held loosening back');
+});
+
+test('the committed bundle’s action codec (saved before the shield) round-trips unchanged, unshielded', () => {
+  const codec = JSON.parse(readFileSync('pretrained/governor-pretrained/codec.json', 'utf8'));
+  const action = ActionCodec.fromJSON(codec.action);
+  assert.equal(action.params.residualShield, undefined);
+  assert.deepEqual(JSON.parse(JSON.stringify(action.toJSON())), codec.action);
 });

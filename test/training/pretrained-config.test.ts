@@ -42,6 +42,19 @@ test('baseRelativeReward: true reaches the env options (and only then)', () => {
   assert.equal('baseRelativeReward' in residualEnvOptions(off), false);
 });
 
+test('rateShield reaches the action codec (demandCap defaults to 1); absent, no shield', () => {
+  const on = parsePretrainedConfig('rateLoosening: 2\nrateShield: { utilization: 0.9 }', FILE);
+  assert.deepEqual(residualEnvOptions(on).action?.residualShield, {
+    utilization: 0.9,
+    demandCap: 1,
+  });
+  const env = new ClusterEnv(residualEnvOptions(on));
+  assert.deepEqual(env.actionCodec.params.residualShield, { utilization: 0.9, demandCap: 1 });
+  env.close();
+  const off = parsePretrainedConfig('seed: 2', FILE);
+  assert.equal('residualShield' in residualEnvOptions(off).action!, false);
+});
+
 test('bad pretrained configs name the file, the field and the rule', () => {
   fails('totalStep: 5', /cfg\.yaml: unknown field .* at totalStep/);
   fails('totalSteps: ten', /cfg\.yaml: must be a number, got "ten" at totalSteps/);
@@ -55,6 +68,16 @@ test('bad pretrained configs name the file, the field and the rule', () => {
   fails('a: [', /not valid YAML/);
   fails('rateCorrection: 1', /must be a finite number > 1, got 1 at rateCorrection/);
   fails('rateLoosening: 0.5', /must be a finite number >= 1, got 0.5 at rateLoosening/);
+  fails('rateShield: 0.9', /must be a mapping, got a number at rateShield/);
+  fails('rateShield: { utilization: 0.9, cap: 1 }', /unknown field .* at rateShield\.cap/);
+  fails(
+    'rateShield: { utilization: 0 }',
+    /must be a number in \(0, 1\], got 0 at rateShield\.utilization/,
+  );
+  fails(
+    'rateShield: { utilization: 0.9, demandCap: 0.5 }',
+    /must be a finite number >= 1, got 0.5 at rateShield\.demandCap/,
+  );
   fails('weightCorrection: x', /must be a number, got "x" at weightCorrection/);
   fails('baseRelativeReward: 1', /must be a boolean, got 1 at baseRelativeReward/);
   fails('validationEvery: -1', /must be a non-negative integer, got -1 at validationEvery/);
