@@ -92,3 +92,20 @@ test('the held-out stress suites are disjoint from each other and from the pretr
   assert.match(first.scenario, /training\/families\/stress\.yaml$/);
   assert.equal(entryScenario(first).name, 'stress#9201');
 });
+
+test('the harsh held-out suite is disjoint from the shielded runs’ harsh validation members and loads', () => {
+  const suite = loadSuite('stress-harsh-test');
+  const seeds = suite.scenarios.map((s) => s.familySeed!);
+  assert.equal(new Set(seeds).size, 60);
+  for (const config of ['training/configs/shield-a.yaml', 'training/configs/shield-b.yaml']) {
+    const harsh = readFileSync(config, 'utf8')
+      .split('\n')
+      .flatMap((l) => /stress-harsh\.yaml, familySeed: (\d+)/.exec(l)?.slice(1) ?? [])
+      .map(Number);
+    assert.equal(harsh.length, 32, config);
+    for (const s of seeds) assert.ok(!harsh.includes(s), `${config}: family seed ${s}`);
+  }
+  const first = suite.scenarios[0]!;
+  assert.match(first.scenario, /training\/families\/stress-harsh\.yaml$/);
+  assert.equal(entryScenario(first).name, 'stress-harsh#8601');
+});
