@@ -97,7 +97,7 @@ test('the harsh held-out suite is disjoint from the shielded runs’ harsh valid
   const suite = loadSuite('stress-harsh-test');
   const seeds = suite.scenarios.map((s) => s.familySeed!);
   assert.equal(new Set(seeds).size, 60);
-  for (const config of ['training/configs/shield-a.yaml', 'training/configs/shield-b.yaml']) {
+  for (const config of ['a', 'b', 'c'].map((r) => `training/configs/shield-${r}.yaml`)) {
     const harsh = readFileSync(config, 'utf8')
       .split('\n')
       .flatMap((l) => /stress-harsh\.yaml, familySeed: (\d+)/.exec(l)?.slice(1) ?? [])
