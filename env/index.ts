@@ -94,6 +94,7 @@ export {
   CLUSTER_KNOBS,
   DEFAULT_KNOBS,
   admitProbabilityOf,
+  residualShieldProblem,
 } from './cluster/action-codec.js';
 export type {
   ActionCodecJson,

@@ -6,6 +6,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { CLEANRL_PPO_CONTINUOUS } from '../agents/ppo-config.js';
+import { residualShieldProblem, type ResidualShield } from '../env/index.js';
 import { basePolicySpecs, createComposedPolicy } from '../policies/compose.js';
 import { InvalidConfigError } from '../sim-cluster/errors.js';
 import type { EvalScenario } from './config.js';
@@ -97,7 +98,7 @@ export function parsePretrainedConfig(text: string, file: string): PretrainedCon
 }
 
 /** `rateShield`: `{utilization: (0, 1], demandCap: >= 1}`. */
-function rateShield(value: unknown, file: string): { utilization: number; demandCap: number } {
+function rateShield(value: unknown, file: string): ResidualShield {
   if (kindOf(value) !== 'object')
     throw new InvalidConfigError(file, 'rateShield', `must be a mapping, got a ${kindOf(value)}`);
   const v = value as Record<string, unknown>;
@@ -108,21 +109,11 @@ function rateShield(value: unknown, file: string): { utilization: number; demand
         `rateShield.${key}`,
         'unknown field (known: utilization, demandCap)',
       );
-  const u = v.utilization;
-  if (!(typeof u === 'number' && u > 0 && u <= 1))
-    throw new InvalidConfigError(
-      file,
-      'rateShield.utilization',
-      `must be a number in (0, 1], got ${JSON.stringify(u)}`,
-    );
-  const c = v.demandCap ?? 1;
-  if (!(typeof c === 'number' && c >= 1 && Number.isFinite(c)))
-    throw new InvalidConfigError(
-      file,
-      'rateShield.demandCap',
-      `must be a finite number >= 1, got ${JSON.stringify(c)}`,
-    );
-  return { utilization: u, demandCap: c };
+  const shield = { utilization: v.utilization, demandCap: v.demandCap ?? 1 };
+  const problem = residualShieldProblem(shield);
+  if (problem !== null)
+    throw new InvalidConfigError(file, `rateShield.${problem.field}`, problem.message);
+  return shield as ResidualShield;
 }
 
 /** `validation`: a list of `{name?, scenario, familySeed?, seeds?}` (names unique). */

@@ -468,18 +468,34 @@ export function sloMet(t: TenantSignals): boolean {
   return at <= t.slo.latency;
 }
 
-function checkShield(shield: ResidualShield): ResidualShield {
-  const u = shield?.utilization;
+/**
+ * The first rule a shield's fields break (`field`, `message` with the value), or null:
+ * the one statement of the rules, shared by the codec and training's config parser.
+ */
+export function residualShieldProblem(shield: {
+  readonly utilization?: unknown;
+  readonly demandCap?: unknown;
+}): { field: keyof ResidualShield; message: string } | null {
+  const u = shield.utilization;
   if (!(typeof u === 'number' && u > 0 && u <= 1))
-    throw new InvalidArgumentError(
-      `residualShield.utilization must be a number in (0, 1], got ${JSON.stringify(u)}`,
-    );
+    return {
+      field: 'utilization',
+      message: `must be a number in (0, 1], got ${JSON.stringify(u)}`,
+    };
   const c = shield.demandCap;
   if (!(typeof c === 'number' && c >= 1 && Number.isFinite(c)))
-    throw new InvalidArgumentError(
-      `residualShield.demandCap must be a finite number >= 1, got ${JSON.stringify(c)}`,
-    );
-  return { utilization: u, demandCap: c };
+    return {
+      field: 'demandCap',
+      message: `must be a finite number >= 1, got ${JSON.stringify(c)}`,
+    };
+  return null;
+}
+
+function checkShield(shield: ResidualShield): ResidualShield {
+  const problem = residualShieldProblem(shield ?? {});
+  if (problem !== null)
+    throw new InvalidArgumentError(`residualShield.${problem.field} ${problem.message}`);
+  return { utilization: shield.utilization, demandCap: shield.demandCap };
 }
 
 /** A loosening base: finite and >= 1 (1: the knob can only be tightened). */
