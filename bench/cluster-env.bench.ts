@@ -170,9 +170,14 @@ export async function run(): Promise<BenchFigure[]> {
   const polling: { wall: number; cpu: number }[] = [];
   const training: { wall: number; cpu: number }[] = [];
   const free: { wall: number }[] = [];
+  const caller: { wall: number; cpu: number }[] = [];
+  const callerTraining: { wall: number; cpu: number }[] = [];
   const actionDim = new ClusterEnv().actionSpace.shape[0]!;
   const asyncEnv = (spinChecks: number, numEnvs = VECTOR_ENVS): Promise<AsyncVectorEnv> =>
     AsyncVectorEnv.create({ id: ID, numEnvs, numWorkers: 2, spinChecks });
+  // `callerSteps`: the calling thread steps sub-envs 0-7 (0-3) and one worker the rest.
+  const callerEnv = (numEnvs = VECTOR_ENVS): Promise<AsyncVectorEnv> =>
+    AsyncVectorEnv.create({ id: ID, numEnvs, numWorkers: 2, callerSteps: true });
   for (let round = 0; round < ROUNDS; round++) {
     raw.push(singleEnv(new ClusterEnv()));
     sync.push(await vectorEnv(SyncVectorEnv.make(ID, VECTOR_ENVS)));
@@ -180,6 +185,8 @@ export async function run(): Promise<BenchFigure[]> {
     polling.push(await vectorEnv(await asyncEnv(POLL_CHECKS)));
     training.push(await vectorEnv(await asyncEnv(0, TRAINING_ENVS)));
     free.push(await freeRunning(actionDim));
+    caller.push(await vectorEnv(await callerEnv()));
+    callerTraining.push(await vectorEnv(await callerEnv(TRAINING_ENVS)));
   }
   const overSingle = async.map((a, i) => a.wall / raw[i]!.wall);
   const overSync = async.map((a, i) => a.wall / sync[i]!.wall);
@@ -187,6 +194,9 @@ export async function run(): Promise<BenchFigure[]> {
   const trainingOverSingle = training.map((a, i) => a.wall / raw[i]!.wall);
   const freeOverSingle = free.map((f, i) => f.wall / raw[i]!.wall);
   const asyncOverFree = async.map((a, i) => a.wall / free[i]!.wall);
+  const callerOverSingle = caller.map((a, i) => a.wall / raw[i]!.wall);
+  const callerOverFree = caller.map((a, i) => a.wall / free[i]!.wall);
+  const callerTrainingOverSingle = callerTraining.map((a, i) => a.wall / raw[i]!.wall);
   const social: ClusterEnvOptions = { scenario: 'social-network', controlInterval: 0.05 };
   const sn = singleEnv(new ClusterEnv(social));
   const loadAfter = loadavg()[0] ?? NaN;
@@ -264,6 +274,33 @@ export async function run(): Promise<BenchFigure[]> {
     {
       label: `AsyncVectorEnv(2 workers) ÷ 2 free-running workers (range ${range(asyncOverFree)})`,
       value: median(asyncOverFree),
+      unit: '×',
+    },
+    {
+      label:
+        'cluster-train, AsyncVectorEnv(callerSteps: calling thread + 1 worker thread, 2 × 8 envs)',
+      value: wall(caller),
+      unit: 'env-steps/s',
+    },
+    {
+      label: 'the same per CPU second (all threads)',
+      value: cpu(caller),
+      unit: 'env-steps/cpu-s',
+    },
+    {
+      label: `AsyncVectorEnv(callerSteps, 2 threads) ÷ single env (range ${range(callerOverSingle)})`,
+      value: median(callerOverSingle),
+      unit: '×',
+      target: '>= 1.6',
+    },
+    {
+      label: `AsyncVectorEnv(callerSteps, 2 threads) ÷ 2 free-running workers (range ${range(callerOverFree)})`,
+      value: median(callerOverFree),
+      unit: '×',
+    },
+    {
+      label: `training's 2 × 4 with callerSteps ÷ single env (range ${range(callerTrainingOverSingle)})`,
+      value: median(callerTrainingOverSingle),
       unit: '×',
     },
     { label: 'social-network at 0.05 s windows, single env', value: sn.wall, unit: 'steps/s' },

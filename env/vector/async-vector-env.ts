@@ -24,12 +24,12 @@ import {
   InvalidArgumentError,
   ResetNeededError,
 } from '../../sim-cluster/errors.js';
-import type { Info, ResetArgs } from '../env.js';
-import { spec } from '../registry.js';
+import type { Env, Info, ResetArgs } from '../env.js';
+import { loadEntryPoint, make, spec } from '../registry.js';
 import type { MakeOptions } from '../registry.js';
 import { flatdim, spaceFromJson } from '../spaces/flatten.js';
 import type { Space } from '../spaces/space.js';
-import { actionDim, allocateObservations } from './env-batch.js';
+import { EnvBatch, actionDim, allocateObservations } from './env-batch.js';
 import {
   COMMAND,
   CONTROL_WORDS,
@@ -40,6 +40,7 @@ import {
   REQUEST,
   STATUS,
   Status,
+  spinForChange,
   waitForChange,
   waitForChangeAsync,
 } from './worker-protocol.js';
@@ -76,6 +77,20 @@ export interface AsyncVectorEnvOptions {
    * is not established yet: see env/README.md).
    */
   readonly spinChecks?: number;
+  /**
+   * Whether the calling thread steps a slice of the sub-envs itself (default false). With
+   * `callerSteps`, `numWorkers` counts the threads that step sub-envs, the calling thread
+   * being the first of them: `numWorkers − 1` worker threads are started, and `step()`
+   * steps slice 0 before it resolves, so the calling thread is busy during the step
+   * instead of free for other work. Why: on two cores, two stepping threads (the caller
+   * and one worker) need no third thread's wake-up per step; the caller polls for the
+   * worker when its own slice is done, and the worker polls for the next command
+   * (`spinChecks` defaults to 100,000 in this mode). Trajectories, infos and autoreset
+   * are the same as in the default mode (sub-env i is seeded `seed + i` either way). The
+   * calling thread must be able to build the sub-envs: the spec's module, the lazy entry
+   * point and `modules` are imported there too.
+   */
+  readonly callerSteps?: boolean;
 }
 
 function toError(reply: Extract<WorkerReply, { type: 'error' }>): Error {
@@ -89,6 +104,10 @@ function toError(reply: Extract<WorkerReply, { type: 'error' }>): Error {
 
 /** How long a synchronous infos fetch waits for a worker before giving up. */
 const INFOS_TIMEOUT_MS = 60_000;
+/** `callerSteps`: how long the calling thread blocks for a worker before yielding to its event loop. */
+const BLOCKING_WAIT_MS = 20;
+/** `callerSteps`: the default `spinChecks` (about 0.2-0.7 ms of polling). */
+const CALLER_SPIN_CHECKS = 100_000;
 
 /**
  * One worker thread: its start-up requests over `parentPort`, then its commands over the
@@ -179,6 +198,29 @@ class WorkerHandle {
     this.checkStatus();
   }
 
+  /**
+   * Resolves once the worker has done command `n` (from `signal`), waiting the way a
+   * thread that just finished its own slice should: it polls up to `spinChecks` times,
+   * then blocks for up to `BLOCKING_WAIT_MS`, and only then waits on the event loop
+   * (which is slower to wake, but the only wait during which a dead worker's exit event
+   * can reach `wakeWaiter`).
+   */
+  async finish(n: number, spinChecks: number): Promise<void> {
+    const seen = n - 1;
+    if (
+      spinForChange(this.control, DONE, seen, spinChecks) === undefined &&
+      waitForChange(this.control, DONE, seen, BLOCKING_WAIT_MS) === undefined
+    ) {
+      this.worker.ref();
+      try {
+        await waitForChangeAsync(this.control, DONE, seen);
+      } finally {
+        this.worker.unref();
+      }
+    }
+    this.checkStatus();
+  }
+
   /** Blocks this thread until the worker has done command `n` (from `signal`). */
   awaitSync(n: number): void {
     if (waitForChange(this.control, DONE, n - 1, INFOS_TIMEOUT_MS) === undefined)
@@ -241,10 +283,30 @@ class WorkerHandle {
   }
 }
 
+/** Builds the calling thread's slice (`callerSteps`) the way a worker builds its own. */
+async function buildCallerEnvs(
+  id: string,
+  options: AsyncVectorEnvOptions,
+  count: number,
+): Promise<Env[]> {
+  const s = spec(id);
+  for (const m of [...(s.module === undefined ? [] : [s.module]), ...(options.modules ?? [])])
+    await import(m);
+  await loadEntryPoint(id);
+  return Array.from({ length: count }, () => make(id, options.makeOptions ?? {}));
+}
+
+/** The sub-envs of the calling thread (`callerSteps`) and how long it polls for workers. */
+interface CallerSlice {
+  readonly envs: readonly Env[];
+  readonly spinChecks: number;
+}
+
 /**
- * A `VectorEnv` whose sub-envs run in worker threads (see the module comment). Build it
- * with `AsyncVectorEnv.create` (or `makeVec(id, {vectorizationMode: 'async'})`); one
- * `reset` or `step` may be in flight at a time; `close()` terminates the workers.
+ * A `VectorEnv` whose sub-envs run in worker threads (see the module comment), or with
+ * `callerSteps` partly in the calling thread. Build it with `AsyncVectorEnv.create` (or
+ * `makeVec(id, {vectorizationMode: 'async'})`); one `reset` or `step` may be in flight at
+ * a time; `close()` terminates the workers.
  */
 export class AsyncVectorEnv implements VectorEnv {
   readonly numEnvs: number;
@@ -255,6 +317,11 @@ export class AsyncVectorEnv implements VectorEnv {
   private readonly terminated: Uint8Array;
   private readonly truncated: Uint8Array;
   private readonly actions: Float64Array;
+  /** `callerSteps`: the slice stepped in this thread (sub-envs 0 … k − 1). */
+  private readonly local: EnvBatch | undefined;
+  private readonly callerSpinChecks: number;
+  /** Infos of the local slice's last step or reset. */
+  private localInfos: readonly Info[] = [];
   private busy = false;
   private closed = false;
   /** Counts steps and resets: a step's lazy infos are valid while this is unchanged. */
@@ -268,6 +335,7 @@ export class AsyncVectorEnv implements VectorEnv {
     buffers: SharedBuffers,
     /** Shared by the workers: who finished the current step (worker-protocol.ts). */
     private readonly group: Int32Array,
+    caller: CallerSlice | undefined,
   ) {
     this.numEnvs = buffers.rewards.byteLength / 8;
     this.obsDim = flatdim(singleObservationSpace);
@@ -281,6 +349,21 @@ export class AsyncVectorEnv implements VectorEnv {
     this.terminated = new Uint8Array(buffers.terminated);
     this.truncated = new Uint8Array(buffers.truncated);
     this.actions = new Float64Array(buffers.actions);
+    this.local =
+      caller === undefined
+        ? undefined
+        : new EnvBatch(
+            caller.envs,
+            {
+              observations: this.observations,
+              rewards: this.rewards,
+              terminated: this.terminated,
+              truncated: this.truncated,
+            },
+            0,
+            autoresetMode,
+          );
+    this.callerSpinChecks = caller?.spinChecks ?? 0;
   }
 
   /** Starts the workers, builds the sub-envs in them and waits until they are ready. */
@@ -293,17 +376,21 @@ export class AsyncVectorEnv implements VectorEnv {
       throw new InvalidArgumentError(
         `numWorkers must be an integer in [1, ${numEnvs}], got ${numWorkers}`,
       );
-    const spinChecks = options.spinChecks ?? 0;
+    const callerSteps = options.callerSteps ?? false;
+    const spinChecks = options.spinChecks ?? (callerSteps ? CALLER_SPIN_CHECKS : 0);
     if (!Number.isSafeInteger(spinChecks) || spinChecks < 0)
       throw new InvalidArgumentError(
         `spinChecks must be a non-negative integer, got ${spinChecks}`,
       );
     const s = spec(id);
     const autoresetMode = options.autoresetMode ?? 'next-step';
+    const counts = Array.from(
+      { length: numWorkers },
+      (_, w) => Math.floor(numEnvs / numWorkers) + (w < numEnvs % numWorkers ? 1 : 0),
+    );
     const handles: WorkerHandle[] = [];
-    let first = 0;
-    for (let w = 0; w < numWorkers; w++) {
-      const count = Math.floor(numEnvs / numWorkers) + (w < numEnvs % numWorkers ? 1 : 0);
+    let first = callerSteps ? counts[0]! : 0;
+    for (let w = callerSteps ? 1 : 0; w < numWorkers; w++) {
       const setup: WorkerSetup = {
         id,
         modules: [...(s.module === undefined ? [] : [s.module]), ...(options.modules ?? [])],
@@ -311,7 +398,7 @@ export class AsyncVectorEnv implements VectorEnv {
         ...(s.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: s.maxEpisodeSteps }),
         makeOptions: options.makeOptions ?? {},
         first,
-        count,
+        count: counts[w]!,
         autoresetMode,
       };
       handles.push(
@@ -324,9 +411,12 @@ export class AsyncVectorEnv implements VectorEnv {
           }),
         ),
       );
-      first += count;
+      first += counts[w]!;
     }
+    let callerEnvs: Env[] | undefined;
     try {
+      // The calling thread builds its slice while the workers build theirs.
+      if (callerSteps) callerEnvs = await buildCallerEnvs(id, options, counts[0]!);
       const replies = await Promise.all(handles.map((h) => h.firstReply));
       const spaces = replies.map((r) => {
         if (r.type === 'error') throw toError(r);
@@ -334,9 +424,25 @@ export class AsyncVectorEnv implements VectorEnv {
           throw new GovernorError('ERR_WORKER', `unexpected worker reply ${r.type}`);
         return r;
       });
-      const first0 = spaces[0] as Extract<WorkerReply, { type: 'spaces' }>;
-      const observationSpace = spaceFromJson(first0.observationSpace);
-      const actionSpace = spaceFromJson(first0.actionSpace);
+      const env0 = callerEnvs?.[0];
+      const json =
+        env0 === undefined
+          ? (spaces[0] as Extract<WorkerReply, { type: 'spaces' }>)
+          : {
+              observationSpace: env0.observationSpace.toJson(),
+              actionSpace: env0.actionSpace.toJson(),
+            };
+      for (const r of spaces)
+        if (
+          JSON.stringify([r.observationSpace, r.actionSpace]) !==
+          JSON.stringify([json.observationSpace, json.actionSpace])
+        )
+          throw new GovernorError(
+            'ERR_WORKER',
+            `the sub-envs of ${id} have different spaces in different threads`,
+          );
+      const observationSpace = spaceFromJson(json.observationSpace);
+      const actionSpace = spaceFromJson(json.actionSpace);
       const obsBytes = allocateObservations(observationSpace, 1).BYTES_PER_ELEMENT;
       const buffers: SharedBuffers = {
         observations: new SharedArrayBuffer(numEnvs * flatdim(observationSpace) * obsBytes),
@@ -347,7 +453,7 @@ export class AsyncVectorEnv implements VectorEnv {
       };
       const group = new Int32Array(new SharedArrayBuffer(GROUP_WORDS * 4));
       await Promise.all(
-        handles.map((h) => h.sendBuffers(buffers, numEnvs, group, numWorkers, spinChecks)),
+        handles.map((h) => h.sendBuffers(buffers, numEnvs, group, handles.length, spinChecks)),
       );
       return new AsyncVectorEnv(
         handles,
@@ -356,8 +462,10 @@ export class AsyncVectorEnv implements VectorEnv {
         autoresetMode,
         buffers,
         group,
+        callerEnvs === undefined ? undefined : { envs: callerEnvs, spinChecks },
       );
     } catch (e) {
+      for (const env of callerEnvs ?? []) env.close();
       await Promise.all(handles.map((h) => h.terminate()));
       throw e;
     }
@@ -369,8 +477,11 @@ export class AsyncVectorEnv implements VectorEnv {
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       ...(args.options === undefined ? {} : { options: args.options }),
     };
-    await this.broadcast(Command.Message, request);
-    return { observations: this.observations, infos: this.handles.flatMap((h) => h.reply()) };
+    await this.broadcast(Command.Message, request, (local) => local.reset(args.seed, args.options));
+    return {
+      observations: this.observations,
+      infos: [...this.localInfos, ...this.handles.flatMap((h) => h.reply())],
+    };
   }
 
   async step(actions: ArrayLike<number>): Promise<VectorStepResult> {
@@ -379,7 +490,7 @@ export class AsyncVectorEnv implements VectorEnv {
         `expected ${this.numEnvs} × ${this.actionDim} = ${this.actions.length} batched action values, got ${actions.length}`,
       );
     this.actions.set(actions);
-    await this.broadcast(Command.Step);
+    await this.broadcast(Command.Step, undefined, (local) => local.step(this.actions));
     const generation = this.generation;
     const fetch = (): readonly Info[] => this.fetchInfos(generation);
     let infos: readonly Info[] | undefined;
@@ -401,6 +512,7 @@ export class AsyncVectorEnv implements VectorEnv {
     const close: WorkerRequest = { type: 'close' };
     await Promise.allSettled(this.handles.map((h) => h.command(Command.Message, close)));
     await Promise.all(this.handles.map((h) => h.terminate()));
+    this.local?.close();
   }
 
   /** The infos of step `generation`, fetched from every worker (see the module comment). */
@@ -411,7 +523,7 @@ export class AsyncVectorEnv implements VectorEnv {
       );
     // Ask every worker first, so they serialise their infos in parallel.
     const sent = this.handles.map((h) => h.signal(Command.Infos));
-    const infos: Info[] = [];
+    const infos: Info[] = [...this.localInfos];
     this.handles.forEach((h, w) => {
       h.awaitSync(sent[w]!);
       infos.push(...h.reply());
@@ -419,7 +531,15 @@ export class AsyncVectorEnv implements VectorEnv {
     return infos;
   }
 
-  private async broadcast(command: Command, request?: WorkerRequest): Promise<void> {
+  /**
+   * Has every worker do `command`; with `callerSteps`, `local` does the calling thread's
+   * share meanwhile (its infos are kept for `infos`).
+   */
+  private async broadcast(
+    command: Command,
+    request: WorkerRequest | undefined,
+    local: (batch: EnvBatch) => Info[],
+  ): Promise<void> {
     if (this.closed) throw new InvalidArgumentError('AsyncVectorEnv is closed');
     if (this.busy)
       throw new InvalidArgumentError('AsyncVectorEnv: await the previous reset() or step() first');
@@ -428,8 +548,39 @@ export class AsyncVectorEnv implements VectorEnv {
     // Every worker finished the last command (waited for below), so no count is pending.
     Atomics.store(this.group, FINISHED, 0);
     try {
-      // Wait for every worker, even when one fails, so no command is left in flight.
-      const parts = await Promise.allSettled(this.handles.map((h) => h.command(command, request)));
+      if (this.local === undefined) {
+        // Wait for every worker, even when one fails, so no command is left in flight.
+        const parts = await Promise.allSettled(
+          this.handles.map((h) => h.command(command, request)),
+        );
+        for (const p of parts) if (p.status === 'rejected') throw p.reason;
+        return;
+      }
+      // Signal the workers first, so they work while this thread does its own slice.
+      const sent = this.handles.map((h) => {
+        try {
+          return h.signal(command, request);
+        } catch (e) {
+          return { error: e };
+        }
+      });
+      let failure: { error: unknown } | undefined;
+      this.localInfos = [];
+      try {
+        this.localInfos = local(this.local);
+      } catch (error) {
+        failure = { error };
+      }
+      const parts = await Promise.allSettled(
+        this.handles.map((h, w) => {
+          const n = sent[w]!;
+          return typeof n === 'number'
+            ? h.finish(n, this.callerSpinChecks)
+            : Promise.reject(n.error);
+        }),
+      );
+      // Sub-env order: the calling thread's slice (sub-envs 0 … k − 1) fails first.
+      if (failure !== undefined) throw failure.error;
       for (const p of parts) if (p.status === 'rejected') throw p.reason;
     } finally {
       this.busy = false;

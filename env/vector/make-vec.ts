@@ -10,6 +10,8 @@ export interface MakeVecOptions {
   readonly vectorizationMode?: 'sync' | 'async';
   /** Async only: worker threads (default one per sub-env). */
   readonly numWorkers?: number;
+  /** Async only: the calling thread steps a slice too (`AsyncVectorEnvOptions.callerSteps`). */
+  readonly callerSteps?: boolean;
   /** Async only: modules each worker imports before `make`. */
   readonly modules?: readonly string[];
   readonly makeOptions?: MakeOptions;
@@ -29,6 +31,7 @@ export async function makeVec(id: string, options: MakeVecOptions): Promise<Vect
       ...common,
       ...(options.numWorkers === undefined ? {} : { numWorkers: options.numWorkers }),
       ...(options.modules === undefined ? {} : { modules: options.modules }),
+      ...(options.callerSteps === undefined ? {} : { callerSteps: options.callerSteps }),
     });
   }
   return SyncVectorEnv.make(id, options.numEnvs, common);

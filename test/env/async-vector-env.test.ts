@@ -49,6 +49,70 @@ test('async and sync vector envs give identical 200-step CartPole trajectories',
   assert.deepEqual(polling, sync);
 });
 
+test('with callerSteps the trajectories are the sync env’s, whatever the threads', async () => {
+  const sync = await trajectory(SyncVectorEnv.make('CartPole-v1', 8), 13);
+  for (const numWorkers of [1, 2, 3]) {
+    const envs = await AsyncVectorEnv.create({
+      id: 'CartPole-v1',
+      numEnvs: 8,
+      numWorkers,
+      callerSteps: true,
+    });
+    assert.deepEqual(await trajectory(envs, 13), sync, `${numWorkers} stepping threads`);
+  }
+});
+
+test('with callerSteps infos and next-step autoreset span both threads in sub-env order', async () => {
+  const envs = await makeVec('test/Counter-v0', {
+    numEnvs: 3,
+    vectorizationMode: 'async',
+    numWorkers: 2,
+    callerSteps: true,
+    makeOptions: { options: { episodeLength: 2 } },
+  });
+  try {
+    const reset = await envs.reset({ seed: 1 });
+    assert.equal(reset.infos.length, 3);
+    const r1 = await envs.step(Int32Array.of(0, 1, 2));
+    assert.deepEqual(Array.from(r1.observations.filter((_, i) => i % 3 === 1)), [0, 1, 2]);
+    assert.deepEqual(r1.infos, [{ t: 1 }, { t: 1 }, { t: 1 }]);
+    const r2 = await envs.step(Int32Array.of(0, 1, 2));
+    assert.deepEqual(Array.from(r2.terminated), [1, 1, 1]);
+    const r3 = await envs.step(Int32Array.of(0, 0, 0));
+    assert.deepEqual(Array.from(r3.rewards), [0, 0, 0]);
+    assert.deepEqual(r3.infos, [{ resetAt: 0 }, { resetAt: 0 }, { resetAt: 0 }]);
+    const unread = await envs.step(Int32Array.of(0, 0, 0));
+    await envs.step(Int32Array.of(0, 0, 0));
+    assert.throws(() => unread.infos, /read them before the next step/);
+  } finally {
+    await envs.close();
+  }
+});
+
+test('with callerSteps a bad action raises InvalidActionError naming its sub-env, in either thread', async () => {
+  const envs = await AsyncVectorEnv.create({
+    id: 'CartPole-v1',
+    numEnvs: 2,
+    numWorkers: 2,
+    callerSteps: true,
+  });
+  try {
+    await envs.reset({ seed: 0 });
+    for (const [actions, bad] of [
+      [Int32Array.of(7, 0), 0],
+      [Int32Array.of(0, 7), 1],
+    ] as const)
+      await assert.rejects(
+        envs.step(actions),
+        (e: unknown) => e instanceof InvalidActionError && e.message.includes(`sub-env ${bad}`),
+      );
+    const r = await envs.step(Int32Array.of(0, 1));
+    assert.deepEqual(Array.from(r.rewards), [1, 1], 'the env still works after an error');
+  } finally {
+    await envs.close();
+  }
+});
+
 test('the same seed gives the same async trajectory twice', async () => {
   const a = await trajectory(
     await AsyncVectorEnv.create({ id: 'CartPole-v1', numEnvs: 4, numWorkers: 2 }),
