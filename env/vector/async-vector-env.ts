@@ -73,7 +73,7 @@ export interface AsyncVectorEnvOptions {
   /**
    * Most times the last worker to finish a step polls for the next command before it
    * sleeps (`SpinBudget` in worker-protocol.ts; adaptive, never more than this), e.g.
-   * 100,000 (about 0.2-0.7 ms). Default 0: workers always sleep at once (polling's gain
+   * 100,000 (about 0.75 ms on the 2-core VM). Default 0: workers always sleep at once (polling's gain
    * is not established yet: see env/README.md).
    */
   readonly spinChecks?: number;
@@ -85,7 +85,7 @@ export interface AsyncVectorEnvOptions {
    * instead of free for other work. Why: on two cores, two stepping threads (the caller
    * and one worker) need no third thread's wake-up per step; the caller polls for the
    * worker when its own slice is done, and the worker polls for the next command
-   * (`spinChecks` defaults to 100,000 in this mode). Trajectories, infos and autoreset
+   * (`spinChecks` defaults to 1,000,000 in this mode). Trajectories, infos and autoreset
    * are the same as in the default mode (sub-env i is seeded `seed + i` either way). The
    * calling thread must be able to build the sub-envs: the spec's module, the lazy entry
    * point and `modules` are imported there too.
@@ -106,8 +106,13 @@ function toError(reply: Extract<WorkerReply, { type: 'error' }>): Error {
 const INFOS_TIMEOUT_MS = 60_000;
 /** `callerSteps`: how long the calling thread blocks for a worker before yielding to its event loop. */
 const BLOCKING_WAIT_MS = 20;
-/** `callerSteps`: the default `spinChecks` (about 0.2-0.7 ms of polling). */
-const CALLER_SPIN_CHECKS = 100_000;
+/**
+ * `callerSteps`: the default `spinChecks` (about 7 ms of polling on the 2-core VM). The
+ * worker's wait is the caller's lag plus the caller's work between steps: with 100,000
+ * (under 1 ms) the worker slept on 39-43% of the steps (the budget halves on each miss),
+ * with 1,000,000 on 0.1% (27 Nov, traces of 2 × 8 under load 2-5).
+ */
+const CALLER_SPIN_CHECKS = 1_000_000;
 
 /**
  * One worker thread: its start-up requests over `parentPort`, then its commands over the
