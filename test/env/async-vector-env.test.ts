@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { threadId } from 'node:worker_threads';
 import { RngStream } from '../../sim-cluster/rng.js';
 import { InvalidActionError } from '../../sim-cluster/errors.js';
 import { AsyncVectorEnv, SyncVectorEnv, makeVec } from '../../env/index.js';
@@ -59,6 +60,23 @@ test('with callerSteps the trajectories are the sync env’s, whatever the threa
       callerSteps: true,
     });
     assert.deepEqual(await trajectory(envs, 13), sync, `${numWorkers} stepping threads`);
+  }
+});
+
+test('with callerSteps the calling thread steps the first slice and workers the rest', async () => {
+  const envs = await AsyncVectorEnv.create({
+    id: 'test/Limits-v0',
+    numEnvs: 5,
+    numWorkers: 3,
+    callerSteps: true,
+  });
+  try {
+    const ids = (await envs.reset({ seed: 0 })).infos.map((i) => i.threadId as number);
+    assert.deepEqual(ids.slice(0, 2), [threadId, threadId], 'slice 0: sub-envs 0 and 1');
+    assert.equal(ids[2], ids[3], 'slice 1: sub-envs 2 and 3');
+    assert.equal(new Set(ids).size, 3, 'three threads, two of them workers');
+  } finally {
+    await envs.close();
   }
 });
 
