@@ -27,6 +27,10 @@
  * what two threads of the machine allow this work, whatever the vector env does; async ÷
  * free-running is what the barrier costs (the slower worker setting every step's pace,
  * and the wake-ups). Neither changes the figures above.
+ *
+ * Each round also runs the async env with `callerSteps`: 2 stepping threads, the calling
+ * thread (sub-envs 0-7) and 1 worker thread (8-15), on the same 16 sub-envs, and in
+ * training's shape (2 × 4). Its figures are labelled apart from the default mode's.
  */
 import { RngStream } from '../sim-cluster/rng.js';
 import { cpus, loadavg } from 'node:os';

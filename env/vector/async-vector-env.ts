@@ -15,6 +15,8 @@
  * AsyncVectorEnv and a SyncVectorEnv with the same seed and actions give identical
  * trajectories. Always `close()`: it terminates the workers. Idle workers do not keep
  * the process alive.
+ *
+ * With `callerSteps` the calling thread steps the first slice itself (see the option).
  */
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import type { MessagePort, ResourceLimits } from 'node:worker_threads';
@@ -73,8 +75,10 @@ export interface AsyncVectorEnvOptions {
   /**
    * Most times the last worker to finish a step polls for the next command before it
    * sleeps (`SpinBudget` in worker-protocol.ts; adaptive, never more than this), e.g.
-   * 100,000 (about 0.75 ms on the 2-core VM). Default 0: workers always sleep at once (polling's gain
-   * is not established yet: see env/README.md).
+   * 100,000 (about 0.75 ms on the 2-core VM); with `callerSteps`, also how often the
+   * calling thread polls for the workers. Default 0 (workers always sleep at once:
+   * polling's gain in this mode is not established, see env/README.md); 1,000,000 with
+   * `callerSteps`.
    */
   readonly spinChecks?: number;
   /**
@@ -104,7 +108,7 @@ function toError(reply: Extract<WorkerReply, { type: 'error' }>): Error {
 
 /** How long a synchronous infos fetch waits for a worker before giving up. */
 const INFOS_TIMEOUT_MS = 60_000;
-/** `callerSteps`: how long the calling thread blocks for a worker before yielding to its event loop. */
+/** `callerSteps`: how long the caller blocks for a worker before it waits on its event loop. */
 const BLOCKING_WAIT_MS = 20;
 /**
  * `callerSteps`: the default `spinChecks` (about 7 ms of polling on the 2-core VM). The
