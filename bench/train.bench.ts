@@ -2,8 +2,9 @@
  * End-to-end training throughput of the default cluster config (`governor train --config`
  * with an empty config: governor/ClusterDR-v0 on cluster-train, 8 envs × 256 steps,
  * 4 epochs × 8 minibatches, the per-tenant network with 64 units) on the wasm backend:
- * environment steps per second, updates included, with sync envs and with async envs
- * in 2 worker threads; and where the time goes (rollout vs update).
+ * environment steps per second, updates included, with sync envs, with async envs in 2
+ * worker threads and with async envs stepped by this thread and 1 worker (`callerSteps`);
+ * and where the time goes (rollout vs update).
  */
 import { act, drawNoise, noiseWidth } from '../agents/act.js';
 import { selectBackend } from '../agents/backend.js';
@@ -21,11 +22,15 @@ export const name = 'training: end-to-end PPO on the default cluster config';
 
 const ITERATIONS = 3; // 3 × 2,048 env steps per measurement
 
-function vectorEnv(config: TrainConfig, mode: 'sync' | 'async'): Promise<VectorEnv> {
+/** `caller`: async with `callerSteps` (the training thread + 1 worker thread step 4 + 4). */
+type Mode = 'sync' | 'async' | 'caller';
+
+function vectorEnv(config: TrainConfig, mode: Mode): Promise<VectorEnv> {
   return makeVec(RANDOMIZED_CLUSTER_ENV_ID, {
     numEnvs: config.ppo.numEnvs,
-    vectorizationMode: mode,
+    vectorizationMode: mode === 'sync' ? 'sync' : 'async',
     numWorkers: 2,
+    callerSteps: mode === 'caller',
     autoresetMode: 'same-step',
     makeOptions: {
       options: { cluster: config.cluster, stages: config.stages, stepsPerStep: config.ppo.numEnvs },
@@ -33,7 +38,7 @@ function vectorEnv(config: TrainConfig, mode: 'sync' | 'async'): Promise<VectorE
   });
 }
 
-async function measure(config: TrainConfig, mode: 'sync' | 'async'): Promise<BenchFigure[]> {
+async function measure(config: TrainConfig, mode: Mode): Promise<BenchFigure[]> {
   const envs = await vectorEnv(config, mode);
   const network = runShape(config).network;
   const batch = config.ppo.numEnvs * config.ppo.numSteps;
@@ -65,7 +70,12 @@ async function measure(config: TrainConfig, mode: 'sync' | 'async'): Promise<Ben
   const rollout = (performance.now() - t1) / 1000;
   ppo.dispose();
   await envs.close();
-  const label = mode === 'sync' ? 'sync envs' : 'async envs, 2 workers';
+  const label =
+    mode === 'sync'
+      ? 'sync envs'
+      : mode === 'async'
+        ? 'async envs, 2 workers'
+        : 'async envs, callerSteps (this thread + 1 worker)';
   return [
     {
       label: `training throughput, ${label}`,
@@ -91,5 +101,9 @@ async function measure(config: TrainConfig, mode: 'sync' | 'async'): Promise<Ben
 export async function run(): Promise<BenchFigure[]> {
   await selectBackend({ force: 'wasm', log: () => {} });
   const config = validateTrainConfig({}, '<default>', '.');
-  return [...(await measure(config, 'sync')), ...(await measure(config, 'async'))];
+  return [
+    ...(await measure(config, 'sync')),
+    ...(await measure(config, 'async')),
+    ...(await measure(config, 'caller')),
+  ];
 }

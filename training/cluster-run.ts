@@ -212,6 +212,7 @@ export async function trainCluster(options: ClusterRunOptions): Promise<TrainRun
             numEnvs: ppoConfig.numEnvs,
             vectorizationMode: config.vector.mode,
             numWorkers: config.vector.workers,
+            callerSteps: config.vector.callerSteps,
             autoresetMode: 'same-step',
             makeOptions: {
               options: envOptions(config, ppoConfig.numEnvs, startStep) as unknown as Record<

@@ -68,7 +68,15 @@ export interface TrainConfig {
   readonly stages: readonly CurriculumStage[];
   readonly ppo: PpoConfig;
   readonly hidden: number;
-  readonly vector: { readonly mode: 'sync' | 'async'; readonly workers: number };
+  /**
+   * `callerSteps` (async only): the training thread steps one slice of the sub-envs
+   * itself and `workers` counts it (AsyncVectorEnvOptions.callerSteps).
+   */
+  readonly vector: {
+    readonly mode: 'sync' | 'async';
+    readonly workers: number;
+    readonly callerSteps: boolean;
+  };
   readonly totalSteps: number;
   readonly seed: number;
   /** Checkpoint every this many iterations (0: only at the end). */
@@ -380,7 +388,7 @@ function validate(raw: unknown, root: Field, file: string, dir: string): TrainCo
     DEFAULT_TENANT_HIDDEN,
   );
   const vec = v.expectMapping(obj.vector ?? {}, root.key('vector'));
-  v.expectKeys(vec, ['mode', 'workers'], root.key('vector'));
+  v.expectKeys(vec, ['mode', 'workers', 'callerSteps'], root.key('vector'));
   const mode = v.optionalKey(
     vec,
     'mode',
@@ -394,6 +402,7 @@ function validate(raw: unknown, root: Field, file: string, dir: string): TrainCo
       .key('vector')
       .key('workers')
       .fail(`workers must be at most numEnvs = ${numEnvs}, got ${workers}`);
+  const callerSteps = v.optionalKey(vec, 'callerSteps', root.key('vector'), v.expectBoolean, false);
   const backend = v.optionalKey(
     obj,
     'backend',
@@ -407,7 +416,7 @@ function validate(raw: unknown, root: Field, file: string, dir: string): TrainCo
     stages,
     ppo: ppo(obj.ppo, root.key('ppo'), numEnvs),
     hidden,
-    vector: { mode, workers },
+    vector: { mode, workers, callerSteps },
     totalSteps: v.optionalKey(obj, 'totalSteps', root, v.expectPositiveInteger, 1_000_000),
     seed: v.optionalKey(obj, 'seed', root, v.expectNonNegativeInteger, 1),
     checkpointEvery: v.optionalKey(obj, 'checkpointEvery', root, v.expectNonNegativeInteger, 10),

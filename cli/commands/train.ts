@@ -78,6 +78,7 @@ function withFlags(config: TrainConfig, flags: TrainFlags): TrainConfig {
     mode: flags.vector === undefined ? config.vector.mode : vectorMode(flags.vector),
     workers:
       flags.workers === undefined ? config.vector.workers : integer('workers', flags.workers, 1),
+    callerSteps: config.vector.callerSteps,
   };
   if (vector.workers > ppo.numEnvs)
     throw new UsageError(

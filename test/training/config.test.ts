@@ -18,7 +18,7 @@ test('an empty config is the default cluster run', () => {
   const c = parse('');
   assert.deepEqual(c.stages, [{ fromStep: 0, randomization: { scenarios: ['cluster-train'] } }]);
   assert.deepEqual(c.ppo, CLUSTER_PPO);
-  assert.deepEqual(c.vector, { mode: 'sync', workers: 2 });
+  assert.deepEqual(c.vector, { mode: 'sync', workers: 2, callerSteps: false });
   assert.equal(c.totalSteps, 1_000_000);
   assert.equal(c.eval, null);
 });
@@ -33,7 +33,7 @@ curriculum:
   - fromStep: 50000
 ppo: { learningRate: 0.001, numSteps: 128, numMinibatches: 4, targetKl: 0.02 }
 numEnvs: 4
-vector: { mode: async, workers: 2 }
+vector: { mode: async, workers: 2, callerSteps: true }
 totalSteps: 100000
 seed: 7
 eval: { every: 10000, scenarios: [{ scenario: cluster-train, familySeed: 3, seeds: [1, 2] }] }
@@ -66,6 +66,7 @@ eval: { every: 10000, scenarios: [{ scenario: cluster-train, familySeed: 3, seed
     },
   ]);
   assert.equal(c.ppo.numEnvs, 4);
+  assert.deepEqual(c.vector, { mode: 'async', workers: 2, callerSteps: true });
   assert.equal(c.ppo.learningRate, 0.001);
   assert.equal(c.ppo.targetKl, 0.02);
   assert.equal(c.ppo.gamma, CLUSTER_PPO.gamma);
@@ -114,6 +115,10 @@ test('bad fields are refused naming the file, the field path, the rule and the v
     ['numEnvs: 0', 'numEnvs must be a positive integer, got 0 at numEnvs'],
     ['vector: { mode: threads }', 'mode must be one of sync, async, got "threads" at vector.mode'],
     ['vector: { workers: 9 }', 'workers must be at most numEnvs = 8, got 9 at vector.workers'],
+    [
+      'vector: { callerSteps: 1 }',
+      'callerSteps must be true or false, got 1 at vector.callerSteps',
+    ],
     ['env: { knobs: [speed] }', 'knobs[0] must be one of rateLimit'],
     ['env: { scenario: ./nope.yaml }', 'no scenario file at /tmp/nope.yaml at env.scenario'],
     ['eval: { every: 100 }', 'scenarios is required at eval.scenarios'],

@@ -128,7 +128,7 @@ test('a bad config exits 2 naming the file, the field and the value', () => {
   );
 });
 
-test('sub-envs in worker threads train exactly as in-thread ones, feature ranges included', () => {
+test('sub-envs in worker threads (with or without callerSteps) train exactly as in-thread ones, feature ranges included', () => {
   const asyncRun = join(dir, 'async');
   const r = runCli([
     'train',
@@ -154,4 +154,15 @@ test('sub-envs in worker threads train exactly as in-thread ones, feature ranges
   const ranges = (run: string) =>
     JSON.parse(readFileSync(join(run, 'bundle', 'manifest.json'), 'utf8')).training.featureRanges;
   assert.deepEqual(ranges(asyncRun), ranges(run));
+  // callerSteps: this thread steps sub-env 0 and one worker sub-env 1.
+  const callerConfig = join(dir, 'caller.yaml');
+  writeFileSync(
+    callerConfig,
+    `${TINY_CONFIG}vector: { mode: async, workers: 2, callerSteps: true }\n`,
+  );
+  const callerRun = join(dir, 'caller');
+  const c = runCli(['train', '--config', callerConfig, '--out', callerRun, '--total-steps', '192']);
+  assert.equal(c.code, 0, c.stderr);
+  assert.deepEqual(returns(callerRun), returns(run));
+  assert.deepEqual(ranges(callerRun), ranges(run));
 });
