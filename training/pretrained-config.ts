@@ -97,19 +97,23 @@ export function parsePretrainedConfig(text: string, file: string): PretrainedCon
   return c;
 }
 
-/** `rateShield`: `{utilization: (0, 1], demandCap: >= 1}`. */
+/** `rateShield`: `{utilization: (0, 1], demandCap: >= 1, transfer?: boolean}`. */
 function rateShield(value: unknown, file: string): ResidualShield {
   if (kindOf(value) !== 'object')
     throw new InvalidConfigError(file, 'rateShield', `must be a mapping, got a ${kindOf(value)}`);
   const v = value as Record<string, unknown>;
   for (const key of Object.keys(v))
-    if (key !== 'utilization' && key !== 'demandCap')
+    if (key !== 'utilization' && key !== 'demandCap' && key !== 'transfer')
       throw new InvalidConfigError(
         file,
         `rateShield.${key}`,
-        'unknown field (known: utilization, demandCap)',
+        'unknown field (known: utilization, demandCap, transfer)',
       );
-  const shield = { utilization: v.utilization, demandCap: v.demandCap ?? 1 };
+  const shield = {
+    utilization: v.utilization,
+    demandCap: v.demandCap ?? 1,
+    ...(v.transfer === undefined ? {} : { transfer: v.transfer }),
+  };
   const problem = residualShieldProblem(shield);
   if (problem !== null)
     throw new InvalidConfigError(file, `rateShield.${problem.field}`, problem.message);

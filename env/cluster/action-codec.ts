@@ -94,12 +94,18 @@ export interface ActionCodecJson {
  * rate. Otherwise the base's limit stands, so loosening cannot hand capacity to a crowd
  * or a backlog at a partner's expense (docs/eval.md: flash-crowd and slow-backend losses
  * of unshielded loosening).
+ *
+ * With `transfer`, a loosening the path rule holds back may still take rate that the same
+ * decision's tightenings free on a service the tenant shares: the policy may move rate
+ * between tenants at a saturated service, never add to it (`decodeResidual`).
  */
 export interface ResidualShield {
   /** Busy fraction (0, 1] every service on the tenant's path must be below. */
   readonly utilization: number;
   /** Loosening never exceeds this multiple (>= 1) of the tenant's offered rate. */
   readonly demandCap: number;
+  /** Held-back loosening may take rate freed by tightening at a shared service. */
+  readonly transfer?: boolean;
 }
 
 export type ActionCodecOptions = Partial<Omit<ActionCodecJson, 'kind' | 'version'>>;
@@ -119,6 +125,10 @@ export class ActionCodec {
   readonly params: ActionCodecJson;
   private readonly slots: TenantSlots;
   private readonly knobIndex: Readonly<Record<ClusterKnob, number>>;
+  /** Per tenant index, in `decodeResidual`: rate/s a held-back loosening asked for. */
+  private readonly wanted: number[] = [];
+  /** Per tenant index, in `decodeResidual`: rate/s its tightening took off its load. */
+  private readonly freed: number[] = [];
 
   constructor(options: ActionCodecOptions = {}) {
     const knobs = checkKnobs(options.knobs ?? DEFAULT_KNOBS);
@@ -246,6 +256,10 @@ export class ActionCodec {
     const k = this.params.knobs.length;
     let tenants: Record<string, TenantDecision> | null = null;
     let admit: Record<string, number> | null = null;
+    this.wanted.length = signals.tenants.length;
+    this.freed.length = signals.tenants.length;
+    this.wanted.fill(0);
+    this.freed.fill(0);
     for (let slot = 0; slot < order.length; slot++) {
       const t = signals.tenants[order[slot]!]!;
       const at = (knob: ClusterKnob): number => {
@@ -258,11 +272,56 @@ export class ActionCodec {
       const p = at('admitProbability');
       if (p < 0) (admit ??= {})[t.name] = Math.pow(20, p);
     }
+    if (this.wanted.some((w) => w > 0) && this.freed.some((f) => f > 0))
+      tenants = this.transfer(signals, base, tenants ?? { ...base.tenants });
     if (tenants === null && admit === null) return base;
     const out: { -readonly [K in keyof Decision]: Decision[K] } = { ...base };
     if (tenants !== null) out.tenants = tenants;
     if (admit !== null) this.scaleAdmission(out, admit, signals);
     return out;
+  }
+
+  /**
+   * The shield's `transfer`: each held-back loosening gets what it asked for, scaled so the
+   * grants together never exceed the rate freed by tightening, and each never more than
+   * what was freed at services it shares with the tightened tenants.
+   */
+  private transfer(
+    signals: Signals,
+    base: Decision,
+    tenants: Record<string, TenantDecision>,
+  ): Record<string, TenantDecision> {
+    const n = signals.tenants.length;
+    let asked = 0;
+    let pool = 0;
+    for (let j = 0; j < n; j++) {
+      const f = this.freed[j]!;
+      if (f === 0) continue;
+      for (let i = 0; i < n; i++)
+        if (this.wanted[i]! > 0 && sharesService(i, j, signals)) {
+          pool += f;
+          break;
+        }
+    }
+    for (let i = 0; i < n; i++) asked += this.wanted[i]!;
+    const scale = Math.min(1, pool / asked);
+    for (let i = 0; i < n; i++) {
+      const want = this.wanted[i]!;
+      if (want === 0) continue;
+      let reach = 0;
+      for (let j = 0; j < n; j++)
+        if (this.freed[j]! > 0 && sharesService(i, j, signals)) reach += this.freed[j]!;
+      const grant = Math.min(want * scale, reach);
+      const t = signals.tenants[i]!;
+      const b = base.tenants?.[t.name]?.rateLimit;
+      if (!(grant > 0) || b === undefined) continue;
+      const f = (b.ratePerSecond + grant) / b.ratePerSecond;
+      tenants[t.name] = {
+        ...tenants[t.name],
+        rateLimit: { ratePerSecond: b.ratePerSecond * f, burst: Math.max(1, b.burst * f) },
+      };
+    }
+    return tenants;
   }
 
   /** The tenant's corrected knobs, or null when every correction is 0. */
@@ -288,10 +347,16 @@ export class ActionCodec {
       if (rate > 0 && shield !== undefined && b.rateLimit !== undefined) {
         const demand = shield.demandCap * (windowSeconds > 0 ? t.offered / windowSeconds : 0);
         const baseRate = b.rateLimit.ratePerSecond;
-        f =
-          baseRate > 0 && loosenAllowed(index, signals, shield.utilization)
-            ? Math.max(1, Math.min(f, demand / baseRate))
-            : 1;
+        const wanted = baseRate > 0 ? Math.max(1, Math.min(f, demand / baseRate)) : 1;
+        f = wanted > 1 && loosenAllowed(index, signals, shield.utilization) ? wanted : 1;
+        if (f === 1 && wanted > 1 && shield.transfer === true)
+          this.wanted[index] = baseRate * (wanted - 1);
+      }
+      if (f < 1 && this.params.residualShield?.transfer === true) {
+        // What the tightening takes off the load the tenant actually offered.
+        const was = Math.min(b.rateLimit?.ratePerSecond ?? Infinity, offered);
+        const now = (b.rateLimit?.ratePerSecond ?? offered * 2) * f;
+        this.freed[index] = Math.max(0, was - now);
       }
       if (f !== 1) {
         d.rateLimit =
@@ -454,6 +519,18 @@ export function loosenAllowed(index: number, signals: Signals, utilization: numb
   return reached;
 }
 
+/** Whether tenants `i` and `j` both had hops, rejections or outstanding calls at a service. */
+function sharesService(i: number, j: number, signals: Signals): boolean {
+  for (const s of signals.services) {
+    const a = s.tenants[i];
+    const b = s.tenants[j];
+    if (a === undefined || b === undefined) continue;
+    if (a.hops + a.rejected + a.outstanding > 0 && b.hops + b.rejected + b.outstanding > 0)
+      return true;
+  }
+  return false;
+}
+
 /**
  * Whether the tenant's requests completed in the window met its latency SLO, read at the
  * nearest measured percentile at or above the SLO's (p50, p90, p99: a p95 SLO is checked
@@ -475,6 +552,7 @@ export function sloMet(t: TenantSignals): boolean {
 export function residualShieldProblem(shield: {
   readonly utilization?: unknown;
   readonly demandCap?: unknown;
+  readonly transfer?: unknown;
 }): { field: keyof ResidualShield; message: string } | null {
   const u = shield.utilization;
   if (!(typeof u === 'number' && u > 0 && u <= 1))
@@ -488,6 +566,9 @@ export function residualShieldProblem(shield: {
       field: 'demandCap',
       message: `must be a finite number >= 1, got ${JSON.stringify(c)}`,
     };
+  const t = shield.transfer;
+  if (t !== undefined && typeof t !== 'boolean')
+    return { field: 'transfer', message: `must be true or false, got ${JSON.stringify(t)}` };
   return null;
 }
 
@@ -495,7 +576,12 @@ function checkShield(shield: ResidualShield): ResidualShield {
   const problem = residualShieldProblem(shield ?? {});
   if (problem !== null)
     throw new InvalidArgumentError(`residualShield.${problem.field} ${problem.message}`);
-  return { utilization: shield.utilization, demandCap: shield.demandCap };
+  // `transfer` only when on, so codecs without it serialise exactly as before.
+  return {
+    utilization: shield.utilization,
+    demandCap: shield.demandCap,
+    ...(shield.transfer === true ? { transfer: true } : {}),
+  };
 }
 
 /** A loosening base: finite and >= 1 (1: the knob can only be tightened). */

@@ -91,14 +91,14 @@ const BASE: Decision = {
   },
 };
 
-const shielded = (utilization = 0.9, demandCap = 1) =>
+const shielded = (utilization = 0.9, demandCap = 1, transfer = false) =>
   new ActionCodec({
     slotCount: 4,
     knobs: ['rateLimit', 'weight'],
     residualRateBase: 4,
     residualRateUpBase: 2,
     residualWeightBase: 2,
-    residualShield: { utilization, demandCap },
+    residualShield: { utilization, demandCap, ...(transfer ? { transfer } : {}) },
   });
 
 /** Slot-major action (slots a, b, c, padding; knobs rateLimit, weight) with a's rate `x`. */
@@ -160,6 +160,42 @@ test('shield: no loosening while a service on the path is busy or a tenant shari
   assert.equal(loosenAllowed(0, noPath, 0.9), false);
 });
 
+test('shield transfer: a held-back loosening takes only the rate tightening frees at a shared service', () => {
+  const codec = shielded(0.9, 1, true);
+  const busy = window({ sharedUtil: 0.99 });
+  /** a asks × 2 (10 → 20 req/s, below its 30 offered: it wants 10 more); b and c as given. */
+  const act = (b: number, c = 0) => Float32Array.from([1, 0, b, 0, c, 0, 0, 0]);
+  const aLimit = (action: Float32Array) => codec.decodeResidual(action, busy, BASE).tenants!.a!;
+  // Nothing tightened: the path rule holds a back as without transfer.
+  assert.equal(codec.decodeResidual(act(0), busy, BASE), BASE);
+  // b's limit 40 → 20 (× 4^-0.5): b offered 20, so the load falls by nothing; a gets nothing.
+  assert.deepEqual(aLimit(act(-0.5)).rateLimit, BASE.tenants!.a!.rateLimit);
+  // b's limit 40 → 10 (× 4^-1): b's load falls from 20 to 10, all of which a asked for.
+  assert.deepEqual(aLimit(act(-1)).rateLimit, { ratePerSecond: 20, burst: 20 });
+  // 40 → 40 × 4^-0.75 ≈ 14.14 frees ≈ 5.86 of the 10 a asked for: a gets that much.
+  const part = aLimit(act(-0.75)).rateLimit!;
+  const freed = 20 - 40 * Math.pow(4, -0.75);
+  assert.ok(Math.abs(part.ratePerSecond - (10 + freed)) < 1e-9, `${part.ratePerSecond}`);
+  assert.ok(Math.abs(part.burst - (10 + freed)) < 1e-9);
+  // c (no base limit: offered 20 × 2 × 4^-1 = 10) frees 10, but at a service a never
+  // reached, so a still gets nothing; c's own tightening stands.
+  const far = codec.decodeResidual(act(0, -1), busy, BASE);
+  assert.deepEqual(far.tenants!.a!.rateLimit, BASE.tenants!.a!.rateLimit);
+  assert.deepEqual(far.tenants!.c!.rateLimit, { ratePerSecond: 10, burst: 10 });
+  // Where the path rule allows loosening, transfer changes nothing.
+  const quiet = window({});
+  const plain = shielded(0.9, 1);
+  assert.deepEqual(
+    codec.decodeResidual(act(-1), quiet, BASE),
+    plain.decodeResidual(act(-1), quiet, BASE),
+  );
+  // Without transfer the same busy window keeps a's base limit.
+  assert.deepEqual(
+    plain.decodeResidual(act(-1), busy, BASE).tenants!.a!.rateLimit,
+    BASE.tenants!.a!.rateLimit,
+  );
+});
+
 test('sloMet reads the nearest measured percentile at or above the SLO’s', () => {
   const t = tenant('t', 10, 0.1, 0.2, 0.05);
   assert.equal(sloMet(t), false, 'p99 SLO read at p99');
@@ -173,6 +209,12 @@ test('shield: travels in the codec JSON; codecs without it decode as before', ()
   const codec = shielded(0.8, 1.25);
   const json = JSON.parse(JSON.stringify(codec.toJSON()));
   assert.deepEqual(json.residualShield, { utilization: 0.8, demandCap: 1.25 });
+  // `transfer` is written only when on, so shields without it serialise as before.
+  assert.deepEqual(shielded(0.8, 1.25, true).toJSON().residualShield, {
+    utilization: 0.8,
+    demandCap: 1.25,
+    transfer: true,
+  });
   const copy = ActionCodec.fromJSON(json);
   const w = window({ aRate: 12 });
   assert.deepEqual(
@@ -199,8 +241,12 @@ test('shield: travels in the codec JSON; codecs without it decode as before', ()
       { utilization: 0.9, demandCap: 0.5 },
       /residualShield.demandCap must be a finite number >= 1, got 0.5/,
     ],
+    [
+      { utilization: 0.9, demandCap: 1, transfer: 'yes' },
+      /residualShield.transfer must be true or false, got "yes"/,
+    ],
   ] as const)
-    assert.throws(() => new ActionCodec({ residualShield: bad }), message);
+    assert.throws(() => new ActionCodec({ residualShield: bad as never }), message);
 });
 
 test('shield in ClusterEnv: a zero action still runs exactly as the base; loosening is held back', () => {

@@ -53,6 +53,14 @@ test('rateShield reaches the action codec (demandCap defaults to 1); absent, no 
   env.close();
   const off = parsePretrainedConfig('seed: 2', FILE);
   assert.equal('residualShield' in residualEnvOptions(off).action!, false);
+  const moving = parsePretrainedConfig('rateShield: { utilization: 0.9, transfer: true }', FILE);
+  const withTransfer = new ClusterEnv(residualEnvOptions(moving));
+  assert.deepEqual(withTransfer.actionCodec.params.residualShield, {
+    utilization: 0.9,
+    demandCap: 1,
+    transfer: true,
+  });
+  withTransfer.close();
 });
 
 test('bad pretrained configs name the file, the field and the rule', () => {
@@ -77,6 +85,10 @@ test('bad pretrained configs name the file, the field and the rule', () => {
   fails(
     'rateShield: { utilization: 0.9, demandCap: 0.5 }',
     /must be a finite number >= 1, got 0.5 at rateShield\.demandCap/,
+  );
+  fails(
+    'rateShield: { utilization: 0.9, transfer: 1 }',
+    /must be true or false, got 1 at rateShield\.transfer/,
   );
   fails('weightCorrection: x', /must be a number, got "x" at weightCorrection/);
   fails('baseRelativeReward: 1', /must be a boolean, got 1 at baseRelativeReward/);
