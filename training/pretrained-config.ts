@@ -97,7 +97,7 @@ export function parsePretrainedConfig(text: string, file: string): PretrainedCon
   return c;
 }
 
-/** `rateShield`: `{utilization: (0, 1], demandCap: >= 1, transfer?: boolean}`. */
+/** `rateShield`: `{utilization: (0, 1], demandCap: >= 1, transfer?: asked | shortfall}`. */
 function rateShield(value: unknown, file: string): ResidualShield {
   if (kindOf(value) !== 'object')
     throw new InvalidConfigError(file, 'rateShield', `must be a mapping, got a ${kindOf(value)}`);

@@ -95,17 +95,21 @@ export interface ActionCodecJson {
  * or a backlog at a partner's expense (docs/eval.md: flash-crowd and slow-backend losses
  * of unshielded loosening).
  *
- * With `transfer`, a loosening the path rule holds back may still take rate that the same
- * decision's tightenings free on a service the tenant shares: the policy may move rate
- * between tenants at a saturated service, never add to it (`decodeResidual`).
+ * With `transfer`, rate that the decision's tightenings take off the load tenants offered
+ * goes to other tenants at a service they share, never more than was freed: a policy may
+ * move rate between tenants at a saturated service, not add to it (`decodeResidual`).
+ * `asked`: to loosenings the path rule holds back, up to what each asked for.
+ * `shortfall`: to tenants the action did not tighten, nor loosen past the path rule, that
+ * fell short of their entitlement in the window, up to that shortfall (as a rate) and the
+ * demand cap.
  */
 export interface ResidualShield {
   /** Busy fraction (0, 1] every service on the tenant's path must be below. */
   readonly utilization: number;
   /** Loosening never exceeds this multiple (>= 1) of the tenant's offered rate. */
   readonly demandCap: number;
-  /** Held-back loosening may take rate freed by tightening at a shared service. */
-  readonly transfer?: boolean;
+  /** Where rate freed by tightening goes (see above); absent: nowhere. */
+  readonly transfer?: 'asked' | 'shortfall';
 }
 
 export type ActionCodecOptions = Partial<Omit<ActionCodecJson, 'kind' | 'version'>>;
@@ -125,7 +129,7 @@ export class ActionCodec {
   readonly params: ActionCodecJson;
   private readonly slots: TenantSlots;
   private readonly knobIndex: Readonly<Record<ClusterKnob, number>>;
-  /** Per tenant index, in `decodeResidual`: rate/s a held-back loosening asked for. */
+  /** Per tenant index, in `decodeResidual`: rate/s it may receive by transfer. */
   private readonly wanted: number[] = [];
   /** Per tenant index, in `decodeResidual`: rate/s its tightening took off its load. */
   private readonly freed: number[] = [];
@@ -282,7 +286,7 @@ export class ActionCodec {
   }
 
   /**
-   * The shield's `transfer`: each held-back loosening gets what it asked for, scaled so the
+   * The shield's `transfer`: each recipient gets what it wants (`wanted`), scaled so the
    * grants together never exceed the rate freed by tightening, and each never more than
    * what was freed at services it shares with the tightened tenants.
    */
@@ -341,18 +345,26 @@ export class ActionCodec {
     );
     const rate = at('rateLimit');
     const up = this.params.residualRateUpBase;
+    const shield = this.params.residualShield;
+    const transfer = shield?.transfer;
+    // A recipient of `shortfall` transfer unless its own correction moves its rate
+    // (a tightening, or a loosening the path rule allows: then `wanted` is reset below).
+    if (transfer === 'shortfall' && rate >= 0 && b.rateLimit !== undefined && windowSeconds > 0)
+      this.wanted[index] = Math.min(
+        Math.max(0, t.entitlement - t.goodput) / windowSeconds,
+        Math.max(0, shield!.demandCap * (t.offered / windowSeconds) - b.rateLimit.ratePerSecond),
+      );
     if (rate !== 0 && (b.rateLimit !== undefined || rate < 0) && (rate < 0 || up > 1)) {
       let f = Math.pow(rate < 0 ? this.params.residualRateBase : up, rate);
-      const shield = this.params.residualShield;
       if (rate > 0 && shield !== undefined && b.rateLimit !== undefined) {
         const demand = shield.demandCap * (windowSeconds > 0 ? t.offered / windowSeconds : 0);
         const baseRate = b.rateLimit.ratePerSecond;
         const wanted = baseRate > 0 ? Math.max(1, Math.min(f, demand / baseRate)) : 1;
         f = wanted > 1 && loosenAllowed(index, signals, shield.utilization) ? wanted : 1;
-        if (f === 1 && wanted > 1 && shield.transfer === true)
-          this.wanted[index] = baseRate * (wanted - 1);
+        if (f > 1) this.wanted[index] = 0;
+        else if (wanted > 1 && transfer === 'asked') this.wanted[index] = baseRate * (wanted - 1);
       }
-      if (f < 1 && this.params.residualShield?.transfer === true) {
+      if (f < 1 && transfer !== undefined) {
         // What the tightening takes off the load the tenant actually offered.
         const was = Math.min(b.rateLimit?.ratePerSecond ?? Infinity, offered);
         const now = (b.rateLimit?.ratePerSecond ?? offered * 2) * f;
@@ -567,8 +579,11 @@ export function residualShieldProblem(shield: {
       message: `must be a finite number >= 1, got ${JSON.stringify(c)}`,
     };
   const t = shield.transfer;
-  if (t !== undefined && typeof t !== 'boolean')
-    return { field: 'transfer', message: `must be true or false, got ${JSON.stringify(t)}` };
+  if (t !== undefined && t !== 'asked' && t !== 'shortfall')
+    return {
+      field: 'transfer',
+      message: `must be asked or shortfall, got ${JSON.stringify(t)}`,
+    };
   return null;
 }
 
@@ -576,11 +591,11 @@ function checkShield(shield: ResidualShield): ResidualShield {
   const problem = residualShieldProblem(shield ?? {});
   if (problem !== null)
     throw new InvalidArgumentError(`residualShield.${problem.field} ${problem.message}`);
-  // `transfer` only when on, so codecs without it serialise exactly as before.
+  // `transfer` only when set, so codecs without it serialise exactly as before.
   return {
     utilization: shield.utilization,
     demandCap: shield.demandCap,
-    ...(shield.transfer === true ? { transfer: true } : {}),
+    ...(shield.transfer === undefined ? {} : { transfer: shield.transfer }),
   };
 }
 

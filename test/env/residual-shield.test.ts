@@ -91,7 +91,7 @@ const BASE: Decision = {
   },
 };
 
-const shielded = (utilization = 0.9, demandCap = 1, transfer = false) =>
+const shielded = (utilization = 0.9, demandCap = 1, transfer?: 'asked' | 'shortfall') =>
   new ActionCodec({
     slotCount: 4,
     knobs: ['rateLimit', 'weight'],
@@ -160,8 +160,8 @@ test('shield: no loosening while a service on the path is busy or a tenant shari
   assert.equal(loosenAllowed(0, noPath, 0.9), false);
 });
 
-test('shield transfer: a held-back loosening takes only the rate tightening frees at a shared service', () => {
-  const codec = shielded(0.9, 1, true);
+test('shield transfer asked: a held-back loosening takes only the rate tightening frees at a shared service', () => {
+  const codec = shielded(0.9, 1, 'asked');
   const busy = window({ sharedUtil: 0.99 });
   /** a asks × 2 (10 → 20 req/s, below its 30 offered: it wants 10 more); b and c as given. */
   const act = (b: number, c = 0) => Float32Array.from([1, 0, b, 0, c, 0, 0, 0]);
@@ -210,10 +210,10 @@ test('shield: travels in the codec JSON; codecs without it decode as before', ()
   const json = JSON.parse(JSON.stringify(codec.toJSON()));
   assert.deepEqual(json.residualShield, { utilization: 0.8, demandCap: 1.25 });
   // `transfer` is written only when on, so shields without it serialise as before.
-  assert.deepEqual(shielded(0.8, 1.25, true).toJSON().residualShield, {
+  assert.deepEqual(shielded(0.8, 1.25, 'shortfall').toJSON().residualShield, {
     utilization: 0.8,
     demandCap: 1.25,
-    transfer: true,
+    transfer: 'shortfall',
   });
   const copy = ActionCodec.fromJSON(json);
   const w = window({ aRate: 12 });
@@ -242,8 +242,8 @@ test('shield: travels in the codec JSON; codecs without it decode as before', ()
       /residualShield.demandCap must be a finite number >= 1, got 0.5/,
     ],
     [
-      { utilization: 0.9, demandCap: 1, transfer: 'yes' },
-      /residualShield.transfer must be true or false, got "yes"/,
+      { utilization: 0.9, demandCap: 1, transfer: true },
+      /residualShield.transfer must be asked or shortfall, got true/,
     ],
   ] as const)
     assert.throws(() => new ActionCodec({ residualShield: bad as never }), message);

@@ -53,12 +53,12 @@ test('rateShield reaches the action codec (demandCap defaults to 1); absent, no 
   env.close();
   const off = parsePretrainedConfig('seed: 2', FILE);
   assert.equal('residualShield' in residualEnvOptions(off).action!, false);
-  const moving = parsePretrainedConfig('rateShield: { utilization: 0.9, transfer: true }', FILE);
+  const moving = parsePretrainedConfig('rateShield: { utilization: 0.9, transfer: asked }', FILE);
   const withTransfer = new ClusterEnv(residualEnvOptions(moving));
   assert.deepEqual(withTransfer.actionCodec.params.residualShield, {
     utilization: 0.9,
     demandCap: 1,
-    transfer: true,
+    transfer: 'asked',
   });
   withTransfer.close();
 });
@@ -87,8 +87,8 @@ test('bad pretrained configs name the file, the field and the rule', () => {
     /must be a finite number >= 1, got 0.5 at rateShield\.demandCap/,
   );
   fails(
-    'rateShield: { utilization: 0.9, transfer: 1 }',
-    /must be true or false, got 1 at rateShield\.transfer/,
+    'rateShield: { utilization: 0.9, transfer: yes }',
+    /must be asked or shortfall, got "yes" at rateShield\.transfer/,
   );
   fails('weightCorrection: x', /must be a number, got "x" at weightCorrection/);
   fails('baseRelativeReward: 1', /must be a boolean, got 1 at baseRelativeReward/);
