@@ -196,6 +196,33 @@ test('shield transfer asked: a held-back loosening takes only the rate tightenin
   );
 });
 
+test('shield transfer shortfall: freed rate goes unasked to tenants short of their entitlement', () => {
+  const codec = shielded(0.9, 1, 'shortfall');
+  // a offered 30 but only 12 counted as goodput: 18 req/s short (its demand cap allows
+  // 30 − 10 = 20 above its base limit). The shared service is busy.
+  const busy = window({ sharedUtil: 0.99 });
+  const short = {
+    ...busy,
+    tenants: busy.tenants.map((t, i) => (i === 0 ? { ...t, goodput: 12 } : t)),
+  };
+  const act = (a: number, b: number) => Float32Array.from([a, 0, b, 0, 0, 0, 0, 0]);
+  const aRate = (action: Float32Array, w: Signals) =>
+    codec.decodeResidual(action, w, BASE).tenants!.a!.rateLimit!;
+  // b's limit 40 → 10 frees 10 of its 20 offered; a takes it without asking.
+  assert.deepEqual(aRate(act(0, -1), short), { ratePerSecond: 20, burst: 20 });
+  // b's limit 40 → 40 × 4^-0.75 frees ≈ 5.86.
+  const part = aRate(act(0, -0.75), short);
+  assert.ok(Math.abs(part.ratePerSecond - (30 - 40 * Math.pow(4, -0.75))) < 1e-9);
+  // A loosening the path rule holds back leaves a a recipient.
+  assert.deepEqual(aRate(act(1, -1), short), { ratePerSecond: 20, burst: 20 });
+  // a tightened itself: no transfer to it (its own correction stands).
+  assert.deepEqual(aRate(act(-1, -1), short), { ratePerSecond: 2.5, burst: 2.5 });
+  // Not short (goodput = entitlement): nothing moves to a.
+  assert.deepEqual(aRate(act(0, -1), busy), BASE.tenants!.a!.rateLimit);
+  // A zero action is still the base itself.
+  assert.equal(codec.decodeResidual(new Float32Array(codec.actionSize), short, BASE), BASE);
+});
+
 test('sloMet reads the nearest measured percentile at or above the SLO’s', () => {
   const t = tenant('t', 10, 0.1, 0.2, 0.05);
   assert.equal(sloMet(t), false, 'p99 SLO read at p99');
