@@ -80,33 +80,6 @@ test('with callerSteps the calling thread steps the first slice and workers the 
   }
 });
 
-test('with callerSteps infos and next-step autoreset span both threads in sub-env order', async () => {
-  const envs = await makeVec('test/Counter-v0', {
-    numEnvs: 3,
-    vectorizationMode: 'async',
-    numWorkers: 2,
-    callerSteps: true,
-    makeOptions: { options: { episodeLength: 2 } },
-  });
-  try {
-    const reset = await envs.reset({ seed: 1 });
-    assert.equal(reset.infos.length, 3);
-    const r1 = await envs.step(Int32Array.of(0, 1, 2));
-    assert.deepEqual(Array.from(r1.observations.filter((_, i) => i % 3 === 1)), [0, 1, 2]);
-    assert.deepEqual(r1.infos, [{ t: 1 }, { t: 1 }, { t: 1 }]);
-    const r2 = await envs.step(Int32Array.of(0, 1, 2));
-    assert.deepEqual(Array.from(r2.terminated), [1, 1, 1]);
-    const r3 = await envs.step(Int32Array.of(0, 0, 0));
-    assert.deepEqual(Array.from(r3.rewards), [0, 0, 0]);
-    assert.deepEqual(r3.infos, [{ resetAt: 0 }, { resetAt: 0 }, { resetAt: 0 }]);
-    const unread = await envs.step(Int32Array.of(0, 0, 0));
-    await envs.step(Int32Array.of(0, 0, 0));
-    assert.throws(() => unread.infos, /read them before the next step/);
-  } finally {
-    await envs.close();
-  }
-});
-
 test('with callerSteps a bad action raises InvalidActionError naming its sub-env, in either thread', async () => {
   const envs = await AsyncVectorEnv.create({
     id: 'CartPole-v1',
@@ -143,51 +116,58 @@ test('the same seed gives the same async trajectory twice', async () => {
   assert.deepEqual(a, b);
 });
 
-test('workers build envs registered by a module they import', async () => {
-  const envs = await makeVec('test/Counter-v0', {
-    numEnvs: 3,
-    vectorizationMode: 'async',
-    numWorkers: 2,
-    makeOptions: { options: { episodeLength: 2 } },
+for (const callerSteps of [false, true])
+  test(`workers build envs registered by a module they import; infos and next-step autoreset in sub-env order (callerSteps ${callerSteps})`, async () => {
+    const envs = await makeVec('test/Counter-v0', {
+      numEnvs: 3,
+      vectorizationMode: 'async',
+      numWorkers: 2,
+      callerSteps,
+      makeOptions: { options: { episodeLength: 2 } },
+    });
+    try {
+      assert.equal(envs.obsDim, 3);
+      const reset = await envs.reset({ seed: 1 });
+      assert.ok(reset.observations instanceof Float64Array);
+      assert.equal(reset.infos.length, 3);
+      const r1 = await envs.step(Int32Array.of(0, 1, 2));
+      assert.deepEqual(Array.from(r1.observations.filter((_, i) => i % 3 === 1)), [0, 1, 2]);
+      assert.deepEqual(Array.from(r1.rewards), [1, 1, 1]);
+      assert.deepEqual(r1.infos, [{ t: 1 }, { t: 1 }, { t: 1 }]);
+      const r2 = await envs.step(Int32Array.of(0, 1, 2));
+      assert.deepEqual(Array.from(r2.terminated), [1, 1, 1]);
+      // next-step autoreset: reward 0 and the reset info on the following step.
+      const r3 = await envs.step(Int32Array.of(0, 0, 0));
+      assert.deepEqual(Array.from(r3.rewards), [0, 0, 0]);
+      assert.deepEqual(r3.infos, [{ resetAt: 0 }, { resetAt: 0 }, { resetAt: 0 }]);
+    } finally {
+      await envs.close();
+    }
   });
-  try {
-    assert.equal(envs.obsDim, 3);
-    assert.ok((await envs.reset({ seed: 1 })).observations instanceof Float64Array);
-    const r1 = await envs.step(Int32Array.of(0, 1, 2));
-    assert.deepEqual(Array.from(r1.rewards), [1, 1, 1]);
-    assert.deepEqual(r1.infos, [{ t: 1 }, { t: 1 }, { t: 1 }]);
-    const r2 = await envs.step(Int32Array.of(0, 1, 2));
-    assert.deepEqual(Array.from(r2.terminated), [1, 1, 1]);
-    // next-step autoreset: reward 0 and the reset info on the following step.
-    const r3 = await envs.step(Int32Array.of(0, 0, 0));
-    assert.deepEqual(Array.from(r3.rewards), [0, 0, 0]);
-    assert.deepEqual(r3.infos, [{ resetAt: 0 }, { resetAt: 0 }, { resetAt: 0 }]);
-  } finally {
-    await envs.close();
-  }
-});
 
-test('a step’s infos are fetched from the workers once, and only until the next step', async () => {
-  const envs = await makeVec('test/Counter-v0', {
-    numEnvs: 3,
-    vectorizationMode: 'async',
-    numWorkers: 2,
-    makeOptions: { options: { episodeLength: 5 } },
+for (const callerSteps of [false, true])
+  test(`a step’s infos are fetched from the workers once, and only until the next step (callerSteps ${callerSteps})`, async () => {
+    const envs = await makeVec('test/Counter-v0', {
+      numEnvs: 3,
+      vectorizationMode: 'async',
+      numWorkers: 2,
+      callerSteps,
+      makeOptions: { options: { episodeLength: 5 } },
+    });
+    try {
+      await envs.reset({ seed: 1 });
+      const read = await envs.step(Int32Array.of(0, 1, 2));
+      const first = read.infos;
+      assert.deepEqual(first, [{ t: 1 }, { t: 1 }, { t: 1 }]);
+      const unread = await envs.step(Int32Array.of(0, 1, 2));
+      assert.equal(read.infos, first, 'infos read once stay readable');
+      const third = await envs.step(Int32Array.of(0, 1, 2));
+      assert.throws(() => unread.infos, /read them before the next step/);
+      assert.deepEqual(third.infos, [{ t: 3 }, { t: 3 }, { t: 3 }]);
+    } finally {
+      await envs.close();
+    }
   });
-  try {
-    await envs.reset({ seed: 1 });
-    const read = await envs.step(Int32Array.of(0, 1, 2));
-    const first = read.infos;
-    assert.deepEqual(first, [{ t: 1 }, { t: 1 }, { t: 1 }]);
-    const unread = await envs.step(Int32Array.of(0, 1, 2));
-    assert.equal(read.infos, first, 'infos read once stay readable');
-    const third = await envs.step(Int32Array.of(0, 1, 2));
-    assert.throws(() => unread.infos, /read them before the next step/);
-    assert.deepEqual(third.infos, [{ t: 3 }, { t: 3 }, { t: 3 }]);
-  } finally {
-    await envs.close();
-  }
-});
 
 test('same-step autoreset in workers reports the final observation in info', async () => {
   const envs = await AsyncVectorEnv.create({
