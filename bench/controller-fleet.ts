@@ -12,7 +12,8 @@
  * with its counts and the report → decision latency of every answered report.
  */
 import * as zmq from 'zeromq';
-import { decodeMessage, encodeMessage } from '../controller/codec.js';
+import { decodeMessage, encodeMessage, versionOf } from '../controller/codec.js';
+import type { ProtocolVersion } from '../controller/protocol.js';
 import { tenant } from '../test/controller/fixtures.js';
 
 /** What the parent passes as the one command-line argument (JSON). */
@@ -26,6 +27,11 @@ export interface FleetConfig {
   readonly windows: number;
   /** The first `warmup` windows are sent and counted but give no latencies or send times. */
   readonly warmup: number;
+  /**
+   * The protocol version to register with and, as the SDK does once welcomed in it, to
+   * send reports in (2: packed, docs/protocol.md 5.3.1).
+   */
+  readonly version: ProtocolVersion;
 }
 
 export type FleetToParent =
@@ -62,16 +68,19 @@ function report(config: FleetConfig, i: number, w: number): Uint8Array {
   const tenants = Array.from({ length: config.tenants }, (_, t) =>
     tenant(`t${t}`, 5 + ((i * 7 + t * 3 + w) % 20)),
   );
-  return encodeMessage({
-    type: 'report',
-    window: w,
-    startSeconds: w,
-    endSeconds: w + 1,
-    measured: true,
-    decisionEpoch: -1,
-    tenants,
-    service: null,
-  });
+  return encodeMessage(
+    {
+      type: 'report',
+      window: w,
+      startSeconds: w,
+      endSeconds: w + 1,
+      measured: true,
+      decisionEpoch: -1,
+      tenants,
+      service: null,
+    },
+    config.version,
+  );
 }
 
 async function main(config: FleetConfig): Promise<void> {
@@ -80,12 +89,15 @@ async function main(config: FleetConfig): Promise<void> {
     Array.from({ length: n }, (_, i) => report(config, config.first + i, config.firstWindow + k)),
   );
   const registers = Array.from({ length: n }, (_, i) =>
-    encodeMessage({
-      type: 'register',
-      instance: `gw-${config.first + i}`,
-      service: 'ingress',
-      role: 'ingress',
-    }),
+    encodeMessage(
+      {
+        type: 'register',
+        instance: `gw-${config.first + i}`,
+        service: 'ingress',
+        role: 'ingress',
+      },
+      config.version,
+    ),
   );
   const sockets = Array.from(
     { length: n },
@@ -122,6 +134,8 @@ async function main(config: FleetConfig): Promise<void> {
         }
         const m = d.message;
         if (m.type === 'welcome' && welcomed[i] === 0) {
+          // The daemon speaks the version asked for (else the reports would be refused).
+          if (versionOf(body!) !== config.version) errors++;
           welcomed[i] = 1;
           if (++welcomes === n) allWelcomed();
         } else if (m.type === 'heartbeat') totals.heartbeatReplies++;

@@ -31,6 +31,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { ControllerDaemon, type RoundStats } from '../controller/daemon.js';
+import { PACKED_VERSION, PROTOCOL_VERSION, type ProtocolVersion } from '../controller/protocol.js';
 import { GovernorClient } from '../controller/sdk/client.js';
 import { youngGenerationCollector } from '../controller/young-gc.js';
 import { createPolicy } from '../policies/registry.js';
@@ -69,6 +70,17 @@ function fleetNice(): number {
   if (!Number.isInteger(nice) || nice < 0 || nice > 19)
     throw new Error(`GOVERNOR_BENCH_FLEET_NICE must be an integer 0-19, got '${raw}'`);
   return nice;
+}
+
+/**
+ * `GOVERNOR_BENCH_PROTOCOL=1` has the fleets speak protocol version 1 (reports as maps);
+ * by default they speak 2 (packed reports), as SDK clients do with this daemon.
+ */
+function protocolVersion(): ProtocolVersion {
+  const raw = process.env.GOVERNOR_BENCH_PROTOCOL;
+  if (raw === undefined || raw === '' || raw === '2') return PACKED_VERSION;
+  if (raw === '1') return PROTOCOL_VERSION;
+  throw new Error(`GOVERNOR_BENCH_PROTOCOL must be 1 or 2, got '${raw}'`);
 }
 
 /**
@@ -204,6 +216,7 @@ async function runFleets(
   endpoint: string,
   firstWindow: number,
   nice: number,
+  version: ProtocolVersion,
 ): Promise<{ fleets: Done[]; cpuMs: number; threads: BenchFigure[] }> {
   const script = fileURLToPath(new URL('./controller-fleet.js', import.meta.url));
   const per = INSTANCES / FLEETS;
@@ -216,6 +229,7 @@ async function runFleets(
       firstWindow,
       windows: WARMUP + ROUNDS,
       warmup: WARMUP,
+      version,
     };
     return fork(script, [JSON.stringify(config)], {
       execArgv: [],
@@ -256,6 +270,7 @@ async function runFleets(
 
 export async function run(): Promise<BenchFigure[]> {
   const nice = fleetNice();
+  const version = protocolVersion();
   const rounds: Round[] = [];
   const daemon = await ControllerDaemon.start({
     policy: createPolicy('static'),
@@ -277,6 +292,7 @@ export async function run(): Promise<BenchFigure[]> {
       value: nice,
       unit: '',
     },
+    { label: 'protocol version of the reports (2: packed)', value: version, unit: '' },
   ];
   try {
     const single = await singleRoundTrips(daemon, 500);
@@ -284,7 +300,7 @@ export async function run(): Promise<BenchFigure[]> {
     figures.push(ms('decision round trip, 1 SDK instance', single, 99));
 
     const firstWindow = 1000;
-    const { fleets, cpuMs, threads } = await runFleets(daemon.endpoint, firstWindow, nice);
+    const { fleets, cpuMs, threads } = await runFleets(daemon.endpoint, firstWindow, nice, version);
     const all = rounds.filter((r) => r.window >= firstWindow);
     const measured = all.filter((r) => r.window >= firstWindow + WARMUP);
     const latencies = fleets.flatMap((f) => f.latenciesMs);

@@ -65,6 +65,128 @@ export const SERVICE_TENANT_FIELDS = [
   'cpuSeconds',
   'outstanding',
 ] as const;
+/** A packed report's fields (version 2, docs/protocol.md 5.3.1): v1's and `numbers`. */
+export const PACKED_REPORT_FIELDS = [...REPORT_FIELDS, 'numbers'] as const;
+
+/**
+ * The numbers of one tenant in a packed report, in order, each a path into TenantSignals.
+ * The order is report-rows.ts's row layout, so the daemon reads them straight into a row
+ * (a test holds the two equal).
+ */
+export const PACKED_TENANT_FIELDS: readonly string[] = [
+  'weight',
+  'slo.latency',
+  'slo.percentile',
+  'guaranteedRate',
+  'offered',
+  'admitted',
+  'rejected',
+  ...REJECT_REASONS.map((r) => `rejectedByReason.${r}`),
+  'completed',
+  'failed',
+  'timedOut',
+  'retries',
+  'goodput',
+  'entitlement',
+  ...LATENCY_FIELDS.map((k) => `latency.${k}`),
+];
+/** Numbers per tenant in a packed report. */
+export const PACKED_STRIDE = PACKED_TENANT_FIELDS.length;
+/** Where `slo.percentile` and `guaranteedRate` are among a tenant's packed numbers. */
+export const PACKED_PERCENTILE = PACKED_TENANT_FIELDS.indexOf('slo.percentile');
+export const PACKED_RATE = PACKED_TENANT_FIELDS.indexOf('guaranteedRate');
+/** The packed stand-in for a null guaranteed rate (a rate is never negative). */
+export const PACKED_NO_RATE = -1;
+
+/** The tenants' numbers of a packed report: float 64, little-endian, tenant after tenant. */
+export function packTenants(tenants: readonly TenantSignals[]): Uint8Array {
+  const bytes = new Uint8Array(tenants.length * PACKED_STRIDE * 8);
+  const view = new DataView(bytes.buffer);
+  let at = 0;
+  const put = (x: number) => {
+    view.setFloat64(at, x, true);
+    at += 8;
+  };
+  for (const t of tenants) {
+    put(t.weight);
+    put(t.slo.latency);
+    put(t.slo.percentile);
+    // A rate of -1 is invalid, not null: written as NaN, invalid in a packed report too.
+    const rate = t.guaranteedRate;
+    put(rate === null ? PACKED_NO_RATE : rate === PACKED_NO_RATE ? NaN : rate);
+    put(t.offered);
+    put(t.admitted);
+    put(t.rejected);
+    for (const r of REJECT_REASONS) put(t.rejectedByReason[r]);
+    put(t.completed);
+    put(t.failed);
+    put(t.timedOut);
+    put(t.retries);
+    put(t.goodput);
+    put(t.entitlement);
+    for (const k of LATENCY_FIELDS) put(t.latency[k]);
+  }
+  return bytes;
+}
+
+/**
+ * A packed report's `tenants` (names) and `numbers` → its tenants, checked by the rules
+ * of version 1's tenant list (`readTenantList`): a packed report is valid exactly when the
+ * same report written as version 1 is.
+ */
+export function unpackTenants(names: unknown, numbers: unknown, path: string): TenantSignals[] {
+  const list = array(names, `${path}.tenants`, LIMITS.tenants);
+  const want = list.length * PACKED_STRIDE * 8;
+  if (!(numbers instanceof Uint8Array) || numbers.length !== want)
+    throw new ProtocolError(
+      `${path}.numbers must be a bin of ${want} bytes (${list.length} tenants × ${PACKED_STRIDE} float 64), got ${describeNumbers(numbers)}`,
+    );
+  const view = new DataView(numbers.buffer, numbers.byteOffset, numbers.byteLength);
+  let at = 0;
+  const next = () => {
+    at += 8;
+    return view.getFloat64(at - 8, true);
+  };
+  const wire = list.map((name) => {
+    const weight = next();
+    const slo = { latency: next(), percentile: next() };
+    const rate = next();
+    const offered = next();
+    const admitted = next();
+    const rejected = next();
+    const rejectedByReason = Object.fromEntries(REJECT_REASONS.map((r) => [r, next()]));
+    const completed = next();
+    const failed = next();
+    const timedOut = next();
+    const retries = next();
+    const goodput = next();
+    const entitlement = next();
+    const latency = Object.fromEntries(LATENCY_FIELDS.map((k) => [k, next()]));
+    return {
+      name,
+      weight,
+      slo,
+      guaranteedRate: rate === PACKED_NO_RATE ? null : rate,
+      offered,
+      admitted,
+      rejected,
+      rejectedByReason,
+      completed,
+      failed,
+      timedOut,
+      retries,
+      goodput,
+      entitlement,
+      latency,
+    };
+  });
+  return readTenantList(wire, `${path}.tenants`);
+}
+
+function describeNumbers(value: unknown): string {
+  return value instanceof Uint8Array ? `${value.length} bytes` : `a ${typeof value}`;
+}
+
 const LATENCY_KEYS = new Set<string>(LATENCY_FIELDS);
 const SLO_KEYS = new Set(['latency', 'percentile']);
 const REASON_KEYS = new Set<string>(REJECT_REASONS);

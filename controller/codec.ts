@@ -8,10 +8,14 @@ import { Decoder, Encoder } from '@msgpack/msgpack';
 import { GovernorError } from '../sim-cluster/errors.js';
 import type { TenantSignals } from '../sim-cluster/signals.js';
 import {
+  PACKED_REPORT_FIELDS,
+  PACKED_STRIDE,
+  packTenants,
   readDecisionPart,
   readServiceReport,
   readTenantList,
   REPORT_FIELDS,
+  unpackTenants,
 } from './codec-parts.js';
 import { PackWriter } from './pack-writer.js';
 import type { Split } from './split.js';
@@ -22,11 +26,13 @@ import {
   ERROR_CODES,
   LIMITS,
   MAX_MESSAGE_BYTES,
+  PACKED_VERSION,
   PROTOCOL_VERSION,
   type DecisionMessage,
   type DecisionPart,
   type ErrorCode,
   type Message,
+  type ProtocolVersion,
   type ServiceReport,
 } from './protocol.js';
 
@@ -48,7 +54,8 @@ const MESSAGE_TYPES = [
 const ENCODER = new Encoder({ ignoreUndefined: true });
 const DECODER = new Decoder({
   maxStrLength: 4096,
-  maxBinLength: 0,
+  // A packed report's numbers are the only bin the protocol has (docs/protocol.md 5.3.1).
+  maxBinLength: LIMITS.tenants * PACKED_STRIDE * 8,
   maxArrayLength: LIMITS.tenants,
   maxMapLength: Math.max(LIMITS.tenants, LIMITS.services),
   maxExtLength: 0,
@@ -59,14 +66,33 @@ const WRITER = new PackWriter();
 /** Writes the fixed parts of templates (never while WRITER's message is half written). */
 const TEMPLATE = new PackWriter();
 
-/** Encodes one message as the body frame (adds `v`). */
-export function encodeMessage(message: Message): Uint8Array {
-  const body: Record<string, unknown> = { v: PROTOCOL_VERSION, ...message };
+/**
+ * Encodes one message as the body frame (adds `v`). With `version` 2 a report is packed
+ * (docs/protocol.md 5.3.1); any other message is the same under either version.
+ */
+export function encodeMessage(
+  message: Message,
+  version: ProtocolVersion = PROTOCOL_VERSION,
+): Uint8Array {
+  const body: Record<string, unknown> = { v: version, ...message };
   if (message.type === 'report') {
-    body.tenants = message.tenants.map(tenantToWire);
+    if (version === PACKED_VERSION) {
+      body.tenants = message.tenants.map((t) => t.name);
+      body.numbers = packTenants(message.tenants);
+    } else body.tenants = message.tenants.map(tenantToWire);
     body.service = message.service === null ? null : serviceToWire(message.service);
   }
   return ENCODER.encode(body);
+}
+
+/**
+ * The version `v` of a body that decodes (`decodeMessage`) as valid. For the rare
+ * messages whose version matters beyond their layout: a register (the controller answers
+ * in kind) and a welcome (it tells a client whether it may pack its reports).
+ */
+export function versionOf(bytes: Uint8Array): ProtocolVersion {
+  const raw = DECODER.decode(bytes) as { v: ProtocolVersion };
+  return raw.v;
 }
 
 /** The MessagePack string `part`: the last key of a decision message. */
@@ -173,20 +199,20 @@ export function decodeGeneric(bytes: Uint8Array): DecodeResult {
   if (typeof raw !== 'object' || raw === null || !('v' in raw))
     return reject('malformed', 'body must be a map with a version field v');
   const version = (raw as { v: unknown }).v;
-  if (version !== PROTOCOL_VERSION)
+  if (version !== PROTOCOL_VERSION && version !== PACKED_VERSION)
     return reject(
       'unknown-version',
-      `v must be ${PROTOCOL_VERSION}, got ${String(version).slice(0, 20)}`,
+      `v must be ${PROTOCOL_VERSION} or ${PACKED_VERSION}, got ${String(version).slice(0, 20)}`,
     );
   try {
-    return { ok: true, message: readMessage(raw) };
+    return { ok: true, message: readMessage(raw, version) };
   } catch (error) {
     if (error instanceof GovernorError) return reject('invalid', error.message);
     return reject('invalid', String(error));
   }
 }
 
-function readMessage(raw: unknown): Message {
+function readMessage(raw: unknown, version: ProtocolVersion): Message {
   const type = oneOf((raw as { type?: unknown }).type, 'type', MESSAGE_TYPES);
   const keys = ['v', 'type'];
   switch (type) {
@@ -200,7 +226,11 @@ function readMessage(raw: unknown): Message {
       };
     }
     case 'report': {
-      const m = record(raw, 'report', [...keys, ...REPORT_FIELDS]);
+      const packed = version === PACKED_VERSION;
+      const m = record(raw, 'report', [
+        ...keys,
+        ...(packed ? PACKED_REPORT_FIELDS : REPORT_FIELDS),
+      ]);
       const startSeconds = finite(m.startSeconds, 'report.startSeconds', 0);
       const endSeconds = finite(m.endSeconds, 'report.endSeconds', startSeconds);
       return {
@@ -210,7 +240,9 @@ function readMessage(raw: unknown): Message {
         endSeconds,
         measured: bool(m.measured, 'report.measured'),
         decisionEpoch: int(m.decisionEpoch, 'report.decisionEpoch', -1),
-        tenants: readTenantList(m.tenants, 'report.tenants'),
+        tenants: packed
+          ? unpackTenants(m.tenants, m.numbers, 'report')
+          : readTenantList(m.tenants, 'report.tenants'),
         service: m.service === null ? null : readServiceReport(m.service, 'report.service'),
       };
     }

@@ -14,7 +14,13 @@ import * as zmq from 'zeromq';
 import type { Decision } from '../sim-cluster/enforcement.js';
 import { InvalidArgumentError } from '../sim-cluster/errors.js';
 import type { Policy } from '../policies/policy.js';
-import { decisionEncoder, decodeMessage, encodeMessage, ingressPartEncoder } from './codec.js';
+import {
+  decisionEncoder,
+  decodeMessage,
+  encodeMessage,
+  ingressPartEncoder,
+  versionOf,
+} from './codec.js';
 import type { ServerKeys } from './keys.js';
 import { GuardedPolicy } from './guarded-policy.js';
 import { ControllerMetrics } from './metrics.js';
@@ -24,6 +30,7 @@ import {
   type ControllerMessage,
   type ErrorCode,
   type Message,
+  type ProtocolVersion,
 } from './protocol.js';
 import { readReportRow } from './report-reader.js';
 import { RoundBook } from './round-book.js';
@@ -253,17 +260,23 @@ export class ControllerDaemon {
     this.metrics.received.inc({ type: m.type });
     this.book.touch(key, this.clock());
     try {
-      this.dispatch(id, key, m, inSpare);
+      this.dispatch(id, key, m, inSpare, body);
     } catch (error) {
       this.log.error({ err: error, type: m.type }, 'message handling failed');
     }
   }
 
   /** `inSpare`: a report's tenants are in the book's spare row (`RoundBook.file`). */
-  private dispatch(id: Buffer, key: string, m: ClientMessage, inSpare: boolean): void {
+  private dispatch(
+    id: Buffer,
+    key: string,
+    m: ClientMessage,
+    inSpare: boolean,
+    body: Uint8Array,
+  ): void {
     switch (m.type) {
       case 'register':
-        return this.onRegister(id, m.instance, m.role, m.service);
+        return this.onRegister(id, m.instance, m.role, m.service, versionOf(body));
       case 'report':
         return this.onReport(key, m, inSpare);
       case 'heartbeat': {
@@ -290,17 +303,23 @@ export class ControllerDaemon {
     instance: string,
     role: 'ingress' | 'service',
     service: string,
+    version: ProtocolVersion,
   ): void {
     const inst = this.book.register(id, instance, role, service, this.clock());
     this.metrics.instances.set(this.book.size);
-    this.log.info({ instance, role, service }, 'instance registered');
-    this.send(id, {
-      type: 'welcome',
-      session: this.session,
-      intervalSeconds: this.interval,
-      heartbeatSeconds: this.heartbeat,
-      timeoutSeconds: this.timeout,
-    });
+    this.log.info({ instance, role, service, version }, 'instance registered');
+    // A welcome of v 2 answers a register of v 2: the instance may pack its reports.
+    const welcome = encodeMessage(
+      {
+        type: 'welcome',
+        session: this.session,
+        intervalSeconds: this.interval,
+        heartbeatSeconds: this.heartbeat,
+        timeoutSeconds: this.timeout,
+      },
+      version,
+    );
+    this.post(id, welcome);
     this.sendSnapshot(inst.key, -1);
   }
 

@@ -1,5 +1,5 @@
 /**
- * The controller wire protocol, version 1 (docs/protocol.md is the normative text).
+ * The controller wire protocol, versions 1 and 2 (docs/protocol.md is the normative text).
  *
  * Every message is one ZeroMQ frame holding one MessagePack map with a version `v` and a
  * `type`; the controller's ROUTER sees `[routingId, body]`. These types are the decoded,
@@ -8,8 +8,17 @@
 import type { Decision } from '../sim-cluster/enforcement.js';
 import type { ServiceTenantSignals, TenantSignals } from '../sim-cluster/signals.js';
 
-/** The only protocol version this build speaks. */
+/** The version every message is sent with unless stated otherwise (docs/protocol.md 3). */
 export const PROTOCOL_VERSION = 1;
+
+/**
+ * Version 2: version 1 plus the packed report (docs/protocol.md 5.3.1). A client asks for
+ * it with a register of v 2 and sends packed reports once a welcome of v 2 answers.
+ */
+export const PACKED_VERSION = 2;
+
+/** The versions this build reads (any other `v` is rejected `unknown-version`). */
+export type ProtocolVersion = typeof PROTOCOL_VERSION | typeof PACKED_VERSION;
 
 /** Largest body the controller decodes, in bytes (larger ones are counted and dropped). */
 export const MAX_MESSAGE_BYTES = 1 << 20;

@@ -15,6 +15,11 @@ import { REJECT_REASONS } from '../sim-cluster/enforcement.js';
 import type { ServiceTenantSignals, TenantSignals } from '../sim-cluster/signals.js';
 import {
   LATENCY_FIELDS,
+  PACKED_NO_RATE,
+  PACKED_PERCENTILE,
+  PACKED_RATE,
+  PACKED_REPORT_FIELDS,
+  PACKED_STRIDE,
   REPORT_FIELDS,
   SERVICE_NUMBERS,
   SERVICE_TENANT_FIELDS,
@@ -23,6 +28,7 @@ import {
 import {
   LIMITS,
   MAX_MESSAGE_BYTES,
+  PACKED_VERSION,
   PROTOCOL_VERSION,
   type HeartbeatMessage,
   type ReportMessage,
@@ -34,8 +40,11 @@ import {
   atEnd,
   BAIL,
   begin,
+  binLength,
   bool,
   end,
+  float64At,
+  here,
   indexOf,
   int,
   isAt,
@@ -46,16 +55,19 @@ import {
   nonNegative,
   num,
   once,
+  skip,
   table,
   wireKey,
   type KeyTable,
 } from './wire-reader.js';
 
 const REPORT_KEYS = ['v', 'type', ...REPORT_FIELDS] as const;
+const PACKED_KEYS = ['v', 'type', ...PACKED_REPORT_FIELDS] as const;
 const SLO_KEYS = ['latency', 'percentile'] as const;
 const SERVICE_KEYS = ['name', 'tenants', ...SERVICE_NUMBERS] as const;
 
 const T_REPORT = table(REPORT_KEYS);
+const T_PACKED = table(PACKED_KEYS);
 const T_TENANT = table(TENANT_FIELDS);
 const T_SLO = table(SLO_KEYS);
 const T_LATENCY = table(LATENCY_FIELDS);
@@ -66,6 +78,10 @@ const REPORT_TYPE = wireKey('report');
 const HEARTBEAT_KEYS = ['v', 'type', 'seq', 'epoch', 'leaseSeconds'] as const;
 const T_HEARTBEAT = table(HEARTBEAT_KEYS);
 const HEARTBEAT_TYPE = wireKey('heartbeat');
+
+// A packed report's numbers are copied into a row index for index (`packedNumbers`).
+if (PACKED_STRIDE !== TENANT_STRIDE)
+  throw new Error(`packed tenants hold ${PACKED_STRIDE} numbers, rows ${TENANT_STRIDE}`);
 
 const TENANT = indexOf(TENANT_FIELDS);
 const SERVICE = indexOf(SERVICE_KEYS);
@@ -106,14 +122,19 @@ export function readHeartbeat(body: Uint8Array): HeartbeatMessage | null {
 }
 
 /**
- * The report in `body` read into `row` (report-rows.ts): the tenants' numbers go
- * straight into the row, no object per tenant, and the message comes back with an empty
- * `tenants` list. Null for anything unusual (the generic path decides); `row` is then
- * left half written. What the daemon reads a round's reports with.
+ * The report in `body` (version 1, or 2's packed report) read into `row`
+ * (report-rows.ts): the tenants' numbers go straight into the row, no object per tenant,
+ * and the message comes back with an empty `tenants` list. Null for anything unusual (the
+ * generic path decides); `row` is then left half written. What the daemon reads a
+ * round's reports with.
  */
 export function readReportRow(body: Uint8Array, row: ReportRow): ReportMessage | null {
   if (body.length > MAX_MESSAGE_BYTES) return null;
-  return readWhole(body, () => (mapSize() === REPORT_KEYS.length ? reportMessage(row) : null));
+  return readWhole(body, () => {
+    const size = mapSize();
+    if (size === REPORT_KEYS.length) return reportMessage(row, false);
+    return size === PACKED_KEYS.length ? reportMessage(row, true) : null;
+  });
 }
 
 const NO_TENANTS: readonly TenantSignals[] = Object.freeze([]);
@@ -138,11 +159,14 @@ function heartbeatMessage(): HeartbeatMessage {
   return { type: 'heartbeat', seq, epoch, leaseSeconds };
 }
 
-/** A report's fields (its map header read), its tenants into `row`. */
-function reportMessage(row: ReportRow): ReportMessage {
-  const n = REPORT_KEYS.length;
+/** A report's fields (its map header read), its tenants into `row`; `packed`: version 2. */
+function reportMessage(row: ReportRow, packed: boolean): ReportMessage {
+  const n = packed ? PACKED_KEYS.length : REPORT_KEYS.length;
+  const keys = packed ? T_PACKED : T_REPORT;
   let seen = 0;
-  let k: number = REPORT_KEYS.length;
+  let k: number = n;
+  let numbersAt = 0;
+  let numbersLength = -1;
   let window = 0;
   let startSeconds = 0;
   let endSeconds = 0;
@@ -150,11 +174,11 @@ function reportMessage(row: ReportRow): ReportMessage {
   let decisionEpoch = 0;
   let service: ServiceReport | null = null;
   for (let i = 0; i < n; i++) {
-    k = key(T_REPORT, k);
+    k = key(keys, k);
     seen = once(seen, k);
     switch (k) {
       case 0:
-        if (num() !== PROTOCOL_VERSION) throw BAIL;
+        if (num() !== (packed ? PACKED_VERSION : PROTOCOL_VERSION)) throw BAIL;
         break;
       case 1:
         if (!isAt(REPORT_TYPE)) throw BAIL;
@@ -175,13 +199,20 @@ function reportMessage(row: ReportRow): ReportMessage {
         decisionEpoch = int(-1);
         break;
       case 7:
-        tenantRows(row);
+        if (packed) tenantNames(row);
+        else tenantRows(row);
+        break;
+      case 8:
+        service = nil() ? null : serviceReport();
         break;
       default:
-        service = nil() ? null : serviceReport();
+        numbersLength = binLength();
+        numbersAt = here();
+        skip(numbersLength);
     }
   }
   if (endSeconds < startSeconds) throw BAIL;
+  if (packed) packedNumbers(row, numbersAt, numbersLength);
   return {
     type: 'report',
     window,
@@ -212,6 +243,44 @@ function tenantRows(row: ReportRow): void {
   }
   names.length = n;
   row.tenantCount = n;
+}
+
+/** A packed report's tenant names into `row`, which is made room for their numbers. */
+function tenantNames(row: ReportRow): void {
+  const n = arraySize();
+  if (n > LIMITS.tenants) throw BAIL;
+  row.reserve(n);
+  const names = row.names;
+  const seen = n > 16 ? new Set<string>() : null;
+  for (let i = 0; i < n; i++) {
+    const name = nameString();
+    if (seen === null) {
+      for (let j = 0; j < i; j++) if (names[j] === name) throw BAIL;
+    } else if (seen.has(name)) throw BAIL;
+    else seen.add(name);
+    names[i] = name;
+  }
+  names.length = n;
+  row.tenantCount = n;
+}
+
+/**
+ * A packed report's numbers (`length` bytes at `at`) into `row`, whose tenants are read:
+ * the packed order is the row's (codec-parts.ts), so each number goes to its own index,
+ * checked as the generic path checks it.
+ */
+function packedNumbers(row: ReportRow, at: number, length: number): void {
+  const count = row.tenantCount;
+  if (length !== count * PACKED_STRIDE * 8) throw BAIL;
+  const v = row.values;
+  for (let t = 0, i = 0; t < count; t++) {
+    for (let c = 0; c < PACKED_STRIDE; c++, i++) {
+      const x = float64At(at + 8 * i);
+      if (c === PACKED_RATE && x === PACKED_NO_RATE) v[i] = NaN;
+      else if (!(x >= 0 && x < Infinity) || (c === PACKED_PERCENTILE && x > 100)) throw BAIL;
+      else v[i] = x;
+    }
+  }
 }
 
 /** Where each numeric tenant field goes in a row (-1: not a plain number). */

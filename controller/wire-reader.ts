@@ -119,6 +119,43 @@ export function arraySize(): number {
   throw BAIL;
 }
 
+/** Length of a bin header (bin8, bin16, bin32); its bytes follow, unread. */
+export function binLength(): number {
+  need(1);
+  const b = bytes[pos++]!;
+  let len: number;
+  if (b === 0xc4) {
+    need(1);
+    len = bytes[pos++]!;
+  } else if (b === 0xc5) {
+    need(2);
+    pos += 2;
+    len = view.getUint16(pos - 2);
+  } else if (b === 0xc6) {
+    need(4);
+    pos += 4;
+    len = view.getUint32(pos - 4);
+  } else throw BAIL;
+  need(len);
+  return len;
+}
+
+/** Where reading is in the body. */
+export function here(): number {
+  return pos;
+}
+
+/** Moves past `n` bytes. */
+export function skip(n: number): void {
+  need(n);
+  pos += n;
+}
+
+/** The little-endian float 64 at `at` in the body (a packed report's numbers). */
+export function float64At(at: number): number {
+  return view.getFloat64(at, true);
+}
+
 /** Length of a string header (fixstr, str8, str16). */
 export function stringLength(): number {
   need(1);

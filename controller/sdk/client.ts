@@ -7,14 +7,17 @@
  */
 import { EventEmitter } from 'node:events';
 import * as zmq from 'zeromq';
-import { decodeMessage, encodeMessage } from '../codec.js';
+import { decodeMessage, encodeMessage, versionOf } from '../codec.js';
 import { Outbox } from '../outbox.js';
-import type {
-  ClientMessage,
-  ControllerMessage,
-  DecisionPart,
-  ReportMessage,
-  Role,
+import {
+  PACKED_VERSION,
+  PROTOCOL_VERSION,
+  type ClientMessage,
+  type ControllerMessage,
+  type DecisionPart,
+  type ProtocolVersion,
+  type ReportMessage,
+  type Role,
 } from '../protocol.js';
 import { acceptDecision, NO_LEASE, partInForce, renewLease, type LeaseState } from './lease.js';
 
@@ -36,6 +39,12 @@ export interface ClientOptions {
   readonly heartbeatSeconds?: number;
   /** Seconds on a monotone clock (default `performance.now() / 1000`). */
   readonly clock?: () => number;
+  /**
+   * The highest protocol version to offer (default 2): with 2 the client registers with
+   * v 2 and packs its reports if the welcome is of v 2; a version-1 controller refuses
+   * that register (`unknown-version`) and the client registers again with v 1.
+   */
+  readonly protocolVersion?: ProtocolVersion;
 }
 
 /** A decision as the client hands it on. */
@@ -61,12 +70,17 @@ export class GovernorClient extends EventEmitter {
   private reportedSinceTick = false;
   private timer: ReturnType<typeof setInterval> | null = null;
   private receiving: Promise<void> = Promise.resolve();
+  /** The version the next register goes out with (docs/protocol.md 3, "Versioning"). */
+  private registerVersion: ProtocolVersion;
+  /** Whether this session's welcome was of v 2: reports go out packed. */
+  private packed = false;
   /** Counts for tests and logs. */
   readonly totals = { decisions: 0, welcomes: 0, errors: 0, malformed: 0, heartbeats: 0 };
 
   constructor(private readonly options: ClientOptions) {
     super();
     this.clock = options.clock ?? (() => performance.now() / 1000);
+    this.registerVersion = options.protocolVersion ?? PACKED_VERSION;
     this.socket = new zmq.Dealer({
       linger: 0,
       sendHighWaterMark: 10_000,
@@ -91,6 +105,11 @@ export class GovernorClient extends EventEmitter {
   /** Whether the controller has welcomed this instance in its current session. */
   get registered(): boolean {
     return this.session !== '';
+  }
+
+  /** The version this session's reports go out with (2: packed). */
+  get reportVersion(): ProtocolVersion {
+    return this.packed ? PACKED_VERSION : PROTOCOL_VERSION;
   }
 
   /** The part in force now: the controller's under its lease, else the safe one. */
@@ -159,12 +178,13 @@ export class GovernorClient extends EventEmitter {
   }
 
   private register(): void {
-    this.send({
+    const register: ClientMessage = {
       type: 'register',
       instance: this.options.instance,
       service: this.options.service,
       role: this.options.role,
-    });
+    };
+    this.outbox.push([encodeMessage(register, this.registerVersion)]);
   }
 
   private schedule(periodSeconds: number): void {
@@ -183,7 +203,9 @@ export class GovernorClient extends EventEmitter {
   }
 
   private send(message: ClientMessage): void {
-    this.outbox.push([encodeMessage(message)]);
+    this.outbox.push([
+      encodeMessage(message, message.type === 'report' ? this.reportVersion : PROTOCOL_VERSION),
+    ]);
   }
 
   private async receiveLoop(): Promise<void> {
@@ -194,18 +216,19 @@ export class GovernorClient extends EventEmitter {
           this.totals.malformed++;
           continue;
         }
-        this.handle(decoded.message as ControllerMessage);
+        this.handle(decoded.message as ControllerMessage, body!);
       }
     } catch {
       // Closed.
     }
   }
 
-  private handle(m: ControllerMessage): void {
+  private handle(m: ControllerMessage, body: Uint8Array): void {
     const now = this.clock();
     switch (m.type) {
       case 'welcome':
         this.session = m.session;
+        this.packed = versionOf(body) === PACKED_VERSION;
         this.totals.welcomes++;
         this.schedule(m.heartbeatSeconds);
         this.emit('welcome', m.session);
@@ -230,7 +253,18 @@ export class GovernorClient extends EventEmitter {
       case 'error':
         this.totals.errors++;
         if (m.code === 'not-registered' && this.session !== '') {
+          // A restarted controller: offer the highest version again.
           this.session = '';
+          this.packed = false;
+          this.registerVersion = this.options.protocolVersion ?? PACKED_VERSION;
+          this.register();
+        } else if (
+          m.code === 'unknown-version' &&
+          this.session === '' &&
+          this.registerVersion !== PROTOCOL_VERSION
+        ) {
+          // A version-1 controller: register again in its version.
+          this.registerVersion = PROTOCOL_VERSION;
           this.register();
         }
         this.emit('protocol-error', m.code, m.message);

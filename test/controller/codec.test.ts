@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encode } from '@msgpack/msgpack';
+import { decode, encode } from '@msgpack/msgpack';
 import fc from 'fast-check';
 import {
   decisionEncoder,
   decodeMessage,
   encodeMessage,
   ingressPartEncoder,
+  versionOf,
 } from '../../controller/codec.js';
 import { MAX_MESSAGE_BYTES, type DecisionPart, type Message } from '../../controller/protocol.js';
 import { Split, type InstanceDemand } from '../../controller/split.js';
@@ -46,6 +47,25 @@ for (const message of EXAMPLES) {
   });
 }
 
+for (const message of EXAMPLES) {
+  test(`a ${message.type} message encoded in version 2 decodes as in version 1`, () => {
+    const body = encodeMessage(message, 2);
+    assert.deepEqual(decodeMessage(body), { ok: true, message });
+    assert.equal(versionOf(body), 2);
+    assert.equal(versionOf(encodeMessage(message)), 1);
+    // Only a report is laid out differently (packed).
+    const v1 = encodeMessage(message, 1);
+    if (message.type === 'report') assert.notDeepEqual(body.subarray(1), v1.subarray(1));
+    else assert.deepEqual(decode(body), { ...(decode(v1) as object), v: 2 });
+  });
+}
+
+test('a packed report is smaller than the same report in version 1', () => {
+  const tenants = Array.from({ length: 8 }, (_, i) => tenant(`tenant-${i}`, 10 + i));
+  const r: Message = { type: 'report', ...report(5, tenants) };
+  assert.ok(encodeMessage(r, 2).length < 0.7 * encodeMessage(r, 1).length);
+});
+
 function reasonOf(body: Uint8Array): string {
   const d = decodeMessage(body);
   return d.ok ? 'ok' : d.reason;
@@ -62,7 +82,8 @@ test('bytes that are not MessagePack are rejected as malformed', () => {
 });
 
 test('a message of another protocol version is rejected as unknown-version', () => {
-  assert.equal(reasonOf(encode({ v: 2, type: 'goodbye' })), 'unknown-version');
+  assert.equal(reasonOf(encode({ v: 3, type: 'goodbye' })), 'unknown-version');
+  assert.equal(reasonOf(encode({ v: 0, type: 'goodbye' })), 'unknown-version');
   assert.equal(reasonOf(encode({ v: '1', type: 'goodbye' })), 'unknown-version');
 });
 

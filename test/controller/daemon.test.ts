@@ -1,5 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { decode } from '@msgpack/msgpack';
 import * as zmq from 'zeromq';
 import { ControllerDaemon } from '../../controller/daemon.js';
 import { GuardedPolicy } from '../../controller/guarded-policy.js';
@@ -218,4 +219,68 @@ test('betweenRounds runs once, after a round is decided and its decisions sent',
   await answer;
   await until(() => calls.length === 1, 2000, 'betweenRounds after the round');
   assert.deepEqual(calls, [1], 'called once, after the round was decided');
+});
+
+test('an SDK client packs its reports (version 2) when welcomed in it; version-1 reports aggregate alike', async () => {
+  const policy = new FixedRatePolicy(100);
+  const d = await daemon(policy);
+  const packed = await client(d.endpoint, 'in-2', 'ingress');
+  const plain = await client(d.endpoint, 'in-1', 'ingress', 'ingress', { protocolVersion: 1 });
+  assert.equal(packed.reportVersion, 2);
+  assert.equal(plain.reportVersion, 1);
+  const answers = [packed.waitForDecision(4), plain.waitForDecision(4)];
+  packed.report(report(4, [tenant('t', 30), { ...tenant('u', 2), guaranteedRate: null }]));
+  plain.report(report(4, [tenant('t', 10)]));
+  const [dp, dv] = await Promise.all(answers);
+  assert.equal(dp!.part.tenants?.t?.rateLimit?.ratePerSecond, (100 * 30) / 40);
+  assert.equal(dv!.part.tenants?.t?.rateLimit?.ratePerSecond, (100 * 10) / 40);
+  const seen = policy.seen.at(-1)!;
+  assert.deepEqual(
+    seen.tenants.map((t) => [t.name, t.offered, t.guaranteedRate]),
+    [
+      ['t', 40, 10],
+      ['u', 2, null],
+    ],
+  );
+  assert.equal(d.totals.rejected, 0);
+});
+
+test('against a version-1 controller the SDK registers again in version 1 and reports in it', async () => {
+  // A stand-in for a version-1 controller: it refuses v 2 as unknown, welcomes v 1.
+  const router = new zmq.Router({ linger: 0 });
+  await router.bind('tcp://127.0.0.1:*');
+  closers.push(async () => router.close());
+  const versions: [string, number][] = [];
+  void (async () => {
+    try {
+      for await (const [id, body] of router) {
+        const raw = decode(body!) as { v: number; type: string };
+        versions.push([raw.type, raw.v]);
+        const answer =
+          raw.v !== 1
+            ? encodeMessage({ type: 'error', code: 'unknown-version', message: 'v must be 1' })
+            : raw.type === 'register'
+              ? encodeMessage({
+                  type: 'welcome',
+                  session: 'old',
+                  intervalSeconds: 1,
+                  heartbeatSeconds: 1,
+                  timeoutSeconds: 3,
+                })
+              : null;
+        if (answer !== null) await router.send([id!, answer]);
+      }
+    } catch {
+      // Closed.
+    }
+  })();
+  const c = await client(router.lastEndpoint!, 'in-old', 'ingress');
+  assert.equal(c.reportVersion, 1);
+  c.report(report(0, [tenant('t', 1)]));
+  await until(() => versions.some(([type]) => type === 'report'), 3000, 'the report');
+  assert.deepEqual(versions.slice(0, 3), [
+    ['register', 2],
+    ['register', 1],
+    ['report', 1],
+  ]);
 });

@@ -21,11 +21,13 @@ const TEMPLATES: Uint8Array[] = [
   encodeMessage({ type: 'heartbeat', seq: 3, epoch: 1, leaseSeconds: 0 }),
   encodeMessage({ type: 'goodbye' }),
   encodeMessage({ type: 'report', ...report(2, [tenant('t', 5)], service('api', { t: 5 })) }),
+  encodeMessage({ type: 'report', ...report(3, [tenant('t', 5), tenant('u', 1)]) }, 2),
+  encodeMessage({ type: 'register', instance: 'fuzz2', service: 'ingress', role: 'ingress' }, 2),
 ];
 
 /** Structurally plausible bodies that break one rule each. */
 const INVALID: Uint8Array[] = [
-  encode({ v: 2, type: 'register', instance: 'x', service: 'api', role: 'service' }),
+  encode({ v: 3, type: 'register', instance: 'x', service: 'api', role: 'service' }),
   encode({ v: '1', type: 'heartbeat', seq: 0, epoch: 0, leaseSeconds: 0 }),
   encode({ type: 'goodbye' }),
   encode({ v: 1, type: 'register', instance: '', service: 'api', role: 'service' }),

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { encode } from '@msgpack/msgpack';
+import { decode, encode } from '@msgpack/msgpack';
+import { PACKED_STRIDE, PACKED_TENANT_FIELDS } from '../../controller/codec-parts.js';
 import { decodeGeneric, decodeMessage, encodeMessage } from '../../controller/codec.js';
 import { readHeartbeat, readReportRow } from '../../controller/report-reader.js';
 import { ReportRow, ROW, TENANT_STRIDE } from '../../controller/report-rows.js';
@@ -52,6 +53,82 @@ test('ingress and service reports read into a row equal to the generic path', ()
   quarter.set([0xcb, 0x80, 0, 0, 0, 0, 0, 0, 0], at);
   assert.notEqual(readChecked(quarter), null);
   assert.ok(Object.is(spare.values[ROW.sloLatency], -0));
+});
+
+test('packed reports (version 2) read into a row equal to the generic path and to version 1', () => {
+  const reports = [
+    full(report(3, [tenant('a', 4), { ...tenant('b', 0), guaranteedRate: null }])),
+    full(report(0, [], service('api', { a: 2, b: 7 }))),
+    full(report(9, [{ ...tenant('a', 1.25), slo: { latency: 0.2, percentile: 100 } }])),
+  ];
+  const v1 = new ReportRow();
+  for (const r of reports) {
+    const body = encodeMessage(r, 2);
+    assert.notEqual(readChecked(body), null);
+    const generic = decodeGeneric(body);
+    assert.deepEqual(generic, { ok: true, message: r });
+    assert.notEqual(readReportRow(encodeMessage(r, 1), v1), null);
+    assert.deepEqual(rowContent(spare), rowContent(v1));
+  }
+  // The keys in another order read the same.
+  const r = reports[0]!;
+  const shuffled = encode({
+    numbers: decodeNumbers(encodeMessage(r, 2)),
+    service: null,
+    tenants: r.tenants.map((t) => t.name),
+    type: 'report',
+    decisionEpoch: r.decisionEpoch,
+    measured: r.measured,
+    endSeconds: r.endSeconds,
+    startSeconds: r.startSeconds,
+    window: r.window,
+    v: 2,
+  });
+  assert.notEqual(readChecked(shuffled), null);
+});
+
+/** The `numbers` of a packed report body. */
+function decodeNumbers(body: Uint8Array): Uint8Array {
+  return (decode(body) as { numbers: Uint8Array }).numbers;
+}
+
+test('a packed report that breaks a rule is left to the generic path, which rejects it', () => {
+  const row = new ReportRow();
+  const base = full(report(2, [tenant('a', 1), tenant('b', 2)]));
+  const numbers = decodeNumbers(encodeMessage(base, 2));
+  const at = (tenantIndex: number, field: string) =>
+    (tenantIndex * PACKED_STRIDE + PACKED_TENANT_FIELDS.indexOf(field)) * 8;
+  const withNumber = (offset: number, x: number) => {
+    const copy = Uint8Array.from(numbers);
+    new DataView(copy.buffer).setFloat64(offset, x, true);
+    return copy;
+  };
+  const body = (over: Record<string, unknown>) =>
+    encode({ v: 2, ...base, tenants: ['a', 'b'], numbers, ...over });
+  assert.notEqual(readChecked(body({})), null);
+  const bad: [string, Uint8Array][] = [
+    ['numbers one byte short', body({ numbers: numbers.subarray(1) })],
+    ['numbers for one tenant too many', body({ tenants: ['a'] })],
+    ['numbers not a bin', body({ numbers: [1, 2] })],
+    ['numbers nil', body({ numbers: null })],
+    ['a tenant named twice', body({ tenants: ['a', 'a'] })],
+    ['a negative count', body({ numbers: withNumber(at(1, 'latency.count'), -3) })],
+    ['a rate of -2', body({ numbers: withNumber(at(0, 'guaranteedRate'), -2) })],
+    ['a percentile over 100', body({ numbers: withNumber(at(1, 'slo.percentile'), 100.5) })],
+    ['NaN', body({ numbers: withNumber(at(0, 'offered'), Number.NaN) })],
+    ['Infinity', body({ numbers: withNumber(at(0, 'weight'), Number.POSITIVE_INFINITY) })],
+    ['tenant maps under v 2', encode({ v: 2, ...base, numbers })],
+    ['numbers under v 1', encode({ v: 1, ...base, tenants: ['a', 'b'], numbers })],
+  ];
+  for (const [what, b] of bad) {
+    assert.equal(readReportRow(b, row), null, what);
+    const d = decodeMessage(b);
+    assert.equal(d.ok ? 'ok' : d.reason, 'invalid', what);
+  }
+  // -1 stands for a null guaranteed rate.
+  const none = decodeMessage(body({ numbers: withNumber(at(1, 'guaranteedRate'), -1) }));
+  assert.ok(none.ok);
+  assert.equal((none.message as ReportMessage).tenants[1]!.guaranteedRate, null);
 });
 
 test('heartbeats take the fast path and decode equal to the generic path', () => {
@@ -147,18 +224,24 @@ const reportArb = fc.record({
 
 test('whatever the fast path reads into a row, the generic path accepts as an equal report', () => {
   fc.assert(
-    fc.property(reportArb, fc.array(fc.nat(), { maxLength: 3 }), (r, flips) => {
-      const body = encodeMessage(
-        full(report(r.window, r.tenants, r.withService ? service('api', { t0: r.hops }) : null)),
-      );
-      // Mutations: flip some bytes, sometimes cut the end.
-      const bytes = new Uint8Array(body);
-      for (const f of flips) bytes[f % bytes.length] = (bytes[f % bytes.length]! + f) & 0xff;
-      for (const candidate of [body, bytes, bytes.subarray(0, Math.max(1, bytes.length - 3))]) {
-        readChecked(candidate);
-        assert.deepEqual(decodeMessage(candidate), decodeGeneric(candidate));
-      }
-    }),
+    fc.property(
+      reportArb,
+      fc.constantFrom(1, 2),
+      fc.array(fc.nat(), { maxLength: 3 }),
+      (r, v, flips) => {
+        const body = encodeMessage(
+          full(report(r.window, r.tenants, r.withService ? service('api', { t0: r.hops }) : null)),
+          v as 1 | 2,
+        );
+        // Mutations: flip some bytes, sometimes cut the end.
+        const bytes = new Uint8Array(body);
+        for (const f of flips) bytes[f % bytes.length] = (bytes[f % bytes.length]! + f) & 0xff;
+        for (const candidate of [body, bytes, bytes.subarray(0, Math.max(1, bytes.length - 3))]) {
+          readChecked(candidate);
+          assert.deepEqual(decodeMessage(candidate), decodeGeneric(candidate));
+        }
+      },
+    ),
     { numRuns: 1500, seed: 9 },
   );
 });
