@@ -23,7 +23,7 @@ import {
 } from './codec.js';
 import type { ServerKeys } from './keys.js';
 import { GuardedPolicy } from './guarded-policy.js';
-import { ControllerMetrics } from './metrics.js';
+import { ControllerMetrics, tally } from './metrics.js';
 import {
   MAX_MESSAGE_BYTES,
   type ClientMessage,
@@ -257,7 +257,7 @@ export class ControllerDaemon {
     if (m.type !== 'register' && this.book.get(key) === undefined)
       return this.refuse(id, key, 'not-registered', `send register before ${m.type}`);
     this.totals.received++;
-    this.metrics.received.inc({ type: m.type });
+    tally(this.metrics.receivedTally, m.type);
     this.book.touch(key, this.clock());
     try {
       this.dispatch(id, key, m, inSpare, body);
@@ -349,7 +349,7 @@ export class ControllerDaemon {
     if (this.book.wouldSupersede(m.window)) this.closeRound('superseded');
     const wasPending = this.book.pending();
     const outcome = this.book.file(key, m, inSpare);
-    this.metrics.reports.inc({ outcome });
+    tally(this.metrics.reportsTally, outcome);
     if (outcome === 'late') return this.sendSnapshot(key, this.current?.window ?? -1);
     if (outcome !== 'accepted') return;
     if (!wasPending) {

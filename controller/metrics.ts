@@ -4,13 +4,39 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** Label value → increments not yet added to its counter. */
+type Tally = Map<string, number>;
+
+/** One more in `t` for `value` (see `foldIn`). */
+export function tally(t: Tally, value: string): void {
+  t.set(value, (t.get(value) ?? 0) + 1);
+}
+
+/**
+ * A counter's `collect` (run whenever the registry or the counter is read): adds the
+ * increments tallied in `t` under `label`. Why: the daemon counts two things per message,
+ * 2,000 a round, and a labelled `inc` hashes its labels and allocates each time, where a
+ * tally is one map update.
+ */
+function foldIn(t: Tally, label: string) {
+  return function (this: Counter<string>): void {
+    for (const [value, n] of t) this.inc({ [label]: value }, n);
+    t.clear();
+  };
+}
+
 export class ControllerMetrics {
   readonly registry = new Registry();
+  /** `received`'s increments by type, tallied on the hot path (`tally`). */
+  readonly receivedTally: Tally = new Map();
+  /** `reports`' increments by outcome, tallied on the hot path (`tally`). */
+  readonly reportsTally: Tally = new Map();
   readonly received = new Counter({
     name: 'governor_controller_messages_received_total',
     help: 'Valid messages received, by type.',
     labelNames: ['type'],
     registers: [this.registry],
+    collect: foldIn(this.receivedTally, 'type'),
   });
   readonly rejected = new Counter({
     name: 'governor_controller_messages_rejected_total',
@@ -23,6 +49,7 @@ export class ControllerMetrics {
     help: 'Window reports, by outcome (accepted, late, duplicate).',
     labelNames: ['outcome'],
     registers: [this.registry],
+    collect: foldIn(this.reportsTally, 'outcome'),
   });
   readonly decisions = new Counter({
     name: 'governor_controller_decisions_total',

@@ -243,6 +243,20 @@ test('an SDK client packs its reports (version 2) when welcomed in it; version-1
     ],
   );
   assert.equal(d.totals.rejected, 0);
+  // Counted on the hot path in tallies, folded into the counters when they are read.
+  const count = async (c: typeof d.metrics.received, label: string) =>
+    Object.fromEntries((await c.get()).values.map((v) => [v.labels[label], v.value]));
+  assert.deepEqual(await count(d.metrics.reports, 'outcome'), { accepted: 2 });
+  assert.equal((await count(d.metrics.received, 'type')).report, 2);
+  // A late report is answered with the decision in force.
+  const snapshot = packed.waitForDecision(4);
+  packed.report(report(4, [tenant('t', 30)]));
+  await snapshot;
+  assert.deepEqual(await count(d.metrics.reports, 'outcome'), { accepted: 2, late: 1 });
+  assert.match(
+    await d.metrics.registry.metrics(),
+    /governor_controller_messages_received_total\{type="report"\} 3/,
+  );
 });
 
 test('against a version-1 controller the SDK registers again in version 1 and reports in it', async () => {
