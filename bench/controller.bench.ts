@@ -23,6 +23,13 @@
  *   thread, ZeroMQ's I/O thread, the rest (V8's GC helpers); the machine's load average at
  *   the start and the end, since the clients and any other jobs share the cores.
  * Also one instance's round trip through the SDK's `GovernorClient`.
+ *
+ * Variants, each labelled in the output: `GOVERNOR_BENCH_PROTOCOL=1` has the fleets
+ * speak protocol version 1 (reports as maps) instead of 2 (packed, what the SDK speaks
+ * with this daemon); `GOVERNOR_BENCH_FLEET_NICE=19` runs the fleets at nice 19 within
+ * the bench's scheduling group, so that they take only the CPU the daemon leaves, as
+ * clients on their own machines would. The headline figure is the default: version 2,
+ * fleets at the daemon's priority (controller/README.md weighs the two).
  */
 import { fork } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
