@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decode, encode } from '@msgpack/msgpack';
@@ -9,6 +10,7 @@ import {
   ingressPartEncoder,
   versionOf,
 } from '../../controller/codec.js';
+import { PACKED_TENANT_FIELDS } from '../../controller/codec-parts.js';
 import { MAX_MESSAGE_BYTES, type DecisionPart, type Message } from '../../controller/protocol.js';
 import { Split, type InstanceDemand } from '../../controller/split.js';
 import type { Decision } from '../../sim-cluster/enforcement.js';
@@ -233,5 +235,17 @@ test("an ingress part written straight into bytes is byte for byte its split par
       });
     }),
     { numRuns: 1000, seed: 9 },
+  );
+});
+
+test("docs/protocol.md lists a packed tenant's 26 numbers in the codec's order", () => {
+  const doc = readFileSync(new URL('../../../docs/protocol.md', import.meta.url), 'utf8');
+  const section = doc.slice(doc.indexOf('#### 5.3.1'), doc.indexOf('### 5.4'));
+  const listed = new Map<number, string>();
+  for (const [, index, field] of section.matchAll(/\| (\d+) \| `([^`]+)`/g))
+    listed.set(Number(index), field!);
+  assert.deepEqual(
+    Array.from({ length: listed.size }, (_, i) => listed.get(i)),
+    PACKED_TENANT_FIELDS,
   );
 });
