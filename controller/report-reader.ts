@@ -230,19 +230,22 @@ function tenantRows(row: ReportRow): void {
   const n = arraySize();
   if (n > LIMITS.tenants) throw BAIL;
   const v = row.reserve(n);
-  const names = row.names;
-  // Duplicate names: a scan for the usual handful of tenants, a set beyond.
   const seen = n > 16 ? new Set<string>() : null;
-  for (let i = 0; i < n; i++) {
-    const name = tenantRow(v, i * TENANT_STRIDE);
-    if (seen === null) {
-      for (let j = 0; j < i; j++) if (names[j] === name) throw BAIL;
-    } else if (seen.has(name)) throw BAIL;
-    else seen.add(name);
-    names[i] = name;
-  }
-  names.length = n;
+  for (let i = 0; i < n; i++) nameAt(row.names, i, tenantRow(v, i * TENANT_STRIDE), seen);
+  row.names.length = n;
   row.tenantCount = n;
+}
+
+/**
+ * `name` as tenant `i`, refused if an earlier tenant has it: a scan for the usual handful
+ * of tenants, `seen` (a set, for more than 16) beyond.
+ */
+function nameAt(names: string[], i: number, name: string, seen: Set<string> | null): void {
+  if (seen === null) {
+    for (let j = 0; j < i; j++) if (names[j] === name) throw BAIL;
+  } else if (seen.has(name)) throw BAIL;
+  else seen.add(name);
+  names[i] = name;
 }
 
 /** A packed report's tenant names into `row`, which is made room for their numbers. */
@@ -250,17 +253,9 @@ function tenantNames(row: ReportRow): void {
   const n = arraySize();
   if (n > LIMITS.tenants) throw BAIL;
   row.reserve(n);
-  const names = row.names;
   const seen = n > 16 ? new Set<string>() : null;
-  for (let i = 0; i < n; i++) {
-    const name = nameString();
-    if (seen === null) {
-      for (let j = 0; j < i; j++) if (names[j] === name) throw BAIL;
-    } else if (seen.has(name)) throw BAIL;
-    else seen.add(name);
-    names[i] = name;
-  }
-  names.length = n;
+  for (let i = 0; i < n; i++) nameAt(row.names, i, nameString(), seen);
+  row.names.length = n;
   row.tenantCount = n;
 }
 
