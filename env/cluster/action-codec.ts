@@ -32,7 +32,7 @@ import type {
   ServiceDecision,
   TenantDecision,
 } from '../../sim-cluster/enforcement.js';
-import type { Signals, TenantSignals } from '../../sim-cluster/signals.js';
+import type { ServiceSignals, Signals, TenantSignals } from '../../sim-cluster/signals.js';
 import { TenantSlots } from './tenant-slots.js';
 
 /** The knobs a policy may set, in their canonical order within a slot. */
@@ -260,10 +260,12 @@ export class ActionCodec {
     const k = this.params.knobs.length;
     let tenants: Record<string, TenantDecision> | null = null;
     let admit: Record<string, number> | null = null;
-    this.wanted.length = signals.tenants.length;
-    this.freed.length = signals.tenants.length;
-    this.wanted.fill(0);
-    this.freed.fill(0);
+    const transferring = this.params.residualShield?.transfer !== undefined;
+    if (transferring) {
+      this.wanted.length = this.freed.length = signals.tenants.length;
+      this.wanted.fill(0);
+      this.freed.fill(0);
+    }
     for (let slot = 0; slot < order.length; slot++) {
       const t = signals.tenants[order[slot]!]!;
       const at = (knob: ClusterKnob): number => {
@@ -276,7 +278,7 @@ export class ActionCodec {
       const p = at('admitProbability');
       if (p < 0) (admit ??= {})[t.name] = Math.pow(20, p);
     }
-    if (this.wanted.some((w) => w > 0) && this.freed.some((f) => f > 0))
+    if (transferring && this.freed.some((f) => f > 0) && this.wanted.some((w) => w > 0))
       tenants = this.transfer(signals, base, tenants ?? { ...base.tenants });
     if (tenants === null && admit === null) return base;
     const out: { -readonly [K in keyof Decision]: Decision[K] } = { ...base };
@@ -319,10 +321,10 @@ export class ActionCodec {
       const t = signals.tenants[i]!;
       const b = base.tenants?.[t.name]?.rateLimit;
       if (!(grant > 0) || b === undefined) continue;
-      const f = (b.ratePerSecond + grant) / b.ratePerSecond;
+      const f = 1 + grant / b.ratePerSecond;
       tenants[t.name] = {
         ...tenants[t.name],
-        rateLimit: { ratePerSecond: b.ratePerSecond * f, burst: Math.max(1, b.burst * f) },
+        rateLimit: { ratePerSecond: b.ratePerSecond + grant, burst: Math.max(1, b.burst * f) },
       };
     }
     return tenants;
@@ -519,27 +521,24 @@ function correctionBase(value: number, name: string): number {
 export function loosenAllowed(index: number, signals: Signals, utilization: number): boolean {
   let reached = false;
   for (const s of signals.services) {
-    const own = s.tenants[index];
-    if (own === undefined || own.hops + own.rejected + own.outstanding === 0) continue;
+    if (!reachedIn(s, index)) continue;
     reached = true;
     if (!(s.utilization < utilization)) return false;
-    for (let j = 0; j < s.tenants.length; j++) {
-      const o = s.tenants[j]!;
-      if (o.hops + o.rejected + o.outstanding > 0 && !sloMet(signals.tenants[j]!)) return false;
-    }
+    for (let j = 0; j < s.tenants.length; j++)
+      if (reachedIn(s, j) && !sloMet(signals.tenants[j]!)) return false;
   }
   return reached;
 }
 
-/** Whether tenants `i` and `j` both had hops, rejections or outstanding calls at a service. */
+/** Whether tenant `index` had hops, rejections or outstanding calls at service `s`. */
+function reachedIn(s: ServiceSignals, index: number): boolean {
+  const t = s.tenants[index];
+  return t !== undefined && t.hops + t.rejected + t.outstanding > 0;
+}
+
+/** Whether tenants `i` and `j` both reached some service. */
 function sharesService(i: number, j: number, signals: Signals): boolean {
-  for (const s of signals.services) {
-    const a = s.tenants[i];
-    const b = s.tenants[j];
-    if (a === undefined || b === undefined) continue;
-    if (a.hops + a.rejected + a.outstanding > 0 && b.hops + b.rejected + b.outstanding > 0)
-      return true;
-  }
+  for (const s of signals.services) if (reachedIn(s, i) && reachedIn(s, j)) return true;
   return false;
 }
 
