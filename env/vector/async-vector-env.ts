@@ -295,14 +295,13 @@ class WorkerHandle {
 /** Builds the calling thread's slice (`callerSteps`) the way a worker builds its own. */
 async function buildCallerEnvs(
   id: string,
-  options: AsyncVectorEnvOptions,
+  modules: readonly string[],
+  makeOptions: MakeOptions,
   count: number,
 ): Promise<Env[]> {
-  const s = spec(id);
-  for (const m of [...(s.module === undefined ? [] : [s.module]), ...(options.modules ?? [])])
-    await import(m);
+  for (const m of modules) await import(m);
   await loadEntryPoint(id);
-  return Array.from({ length: count }, () => make(id, options.makeOptions ?? {}));
+  return Array.from({ length: count }, () => make(id, makeOptions));
 }
 
 /** The sub-envs of the calling thread (`callerSteps`) and how long it polls for workers. */
@@ -397,12 +396,14 @@ export class AsyncVectorEnv implements VectorEnv {
       { length: numWorkers },
       (_, w) => Math.floor(numEnvs / numWorkers) + (w < numEnvs % numWorkers ? 1 : 0),
     );
+    // What every stepping thread imports before `make`: the spec's module and `modules`.
+    const modules = [...(s.module === undefined ? [] : [s.module]), ...(options.modules ?? [])];
     const handles: WorkerHandle[] = [];
     let first = callerSteps ? counts[0]! : 0;
     for (let w = callerSteps ? 1 : 0; w < numWorkers; w++) {
       const setup: WorkerSetup = {
         id,
-        modules: [...(s.module === undefined ? [] : [s.module]), ...(options.modules ?? [])],
+        modules,
         ...(s.entryPoint === undefined ? {} : { entryPoint: s.entryPoint }),
         ...(s.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: s.maxEpisodeSteps }),
         makeOptions: options.makeOptions ?? {},
@@ -425,7 +426,8 @@ export class AsyncVectorEnv implements VectorEnv {
     let callerEnvs: Env[] | undefined;
     try {
       // The calling thread builds its slice while the workers build theirs.
-      if (callerSteps) callerEnvs = await buildCallerEnvs(id, options, counts[0]!);
+      if (callerSteps)
+        callerEnvs = await buildCallerEnvs(id, modules, options.makeOptions ?? {}, counts[0]!);
       const replies = await Promise.all(handles.map((h) => h.firstReply));
       const spaces = replies.map((r) => {
         if (r.type === 'error') throw toError(r);
