@@ -25,6 +25,7 @@ import type { Decision, Policy, PolicyContext, Signals } from '../policies/polic
 import { BundleError } from '../sim-cluster/errors.js';
 import type { ActorCritic } from './actor-critic.js';
 import { loadBundle } from './bundle.js';
+import { GuaranteeShareRule } from './guarantee-share.js';
 import { RunningMeanStd, normalizeRows, type RunningMeanStdState } from './running-normalizer.js';
 
 /** What a cluster policy bundle keeps in `codec.json`. */
@@ -76,13 +77,14 @@ export class LearnedPolicy implements Policy {
   }
 
   decide(signals: Signals): Decision {
-    const observation = this.observations.encodeInto(signals, this.previousAction, this.raw);
+    // The base decides first: the observation may show its decision (`baseFeatures`).
+    const base = this.base === null ? null : this.base.decide(signals);
+    const observation = this.observations.encodeInto(signals, this.previousAction, this.raw, base);
     if (this.rms) normalizeRows(this.rms, observation, this.normalized, this.codec.clipObservation);
     else this.normalized.set(observation);
     const action = this.meanAction(this.rms ? this.normalized : observation);
     this.previousAction = action;
-    if (this.base !== null)
-      return this.actions.decodeResidual(action, signals, this.base.decide(signals));
+    if (base !== null) return this.actions.decodeResidual(action, signals, base);
     return this.actions.decode(action, signals, signals.window + 1);
   }
 
@@ -167,4 +169,34 @@ export function loadLearnedPolicy(dir: string, context: PolicyContext = {}): Lea
     'learned',
     context,
   );
+}
+
+/**
+ * The guarantee-share rule (guarantee-share.ts) on the residual bundle at `dir`: its
+ * base composition corrected by the rule through the bundle's action codec — the hand
+ * rule the bundle's policy may have been started from (imitation), run as the bundle's
+ * network would be (eval's `rule:PATH`). Fails with a BundleError when the bundle is not
+ * a residual cluster bundle.
+ */
+export function loadRulePolicy(dir: string, context: PolicyContext = {}): Policy {
+  const codec = loadBundle(dir).codec as Partial<ClusterBundleCodec> | null;
+  if (!codec || typeof codec !== 'object' || !codec.base || !codec.action) {
+    throw new BundleError(
+      `${dir}: not a residual policy bundle: codec.json names no base policies or action codec, so there is nothing for the rule to correct`,
+    );
+  }
+  const base = createComposedPolicy(codec.base, context, `${dir}/codec.json base`);
+  const actions = ActionCodec.fromJSON(codec.action);
+  const rule = new GuaranteeShareRule(actions);
+  const action = new Float32Array(actions.actionSize);
+  return {
+    name: 'guarantee-share',
+    decide(signals: Signals): Decision {
+      const decision = base.decide(signals);
+      return actions.decodeResidual(rule.actionInto(signals, decision, action), signals, decision);
+    },
+    reset(): void {
+      base.reset();
+    },
+  };
 }

@@ -108,7 +108,7 @@ export type {
   ObservationCodecOptions,
   ObservationLayout,
 } from './cluster/observation-codec.js';
-export { GLOBAL_FEATURES, TENANT_FEATURES } from './cluster/observation-features.js';
+export { BASE_FEATURES, GLOBAL_FEATURES, TENANT_FEATURES } from './cluster/observation-features.js';
 export { FeatureRanges } from './cluster/feature-ranges.js';
 export type { FeatureRangesJson } from './cluster/feature-ranges.js';
 export { TenantSlots } from './cluster/tenant-slots.js';

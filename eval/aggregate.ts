@@ -4,7 +4,7 @@
  * with the best baseline (the heuristic with the highest mean score, other than the
  * policy itself); over the suite, the same on the suite average.
  */
-import { BASE_PREFIX, LEARNED_PREFIX, namesBundle } from './resolve-policy.js';
+import { BASE_PREFIX, LEARNED_PREFIX, RULE_PREFIX, namesBundle } from './resolve-policy.js';
 import type { RunResult } from './run-job.js';
 import {
   bootstrapInterval,
@@ -60,10 +60,12 @@ export interface SuiteRow {
 
 /**
  * A learned residual policy against its own base composition (`learned:PATH` against
- * `base:PATH`, both evaluated): what the learned corrections add.
+ * `base:PATH`, both evaluated): what the learned corrections add; or against that base
+ * corrected by the guarantee-share rule (`rule:PATH`): what learning adds to the hand rule.
  */
 export interface Ablation {
   readonly policy: string;
+  /** The comparator: `base:PATH` or `rule:PATH` of the same bundle. */
   readonly base: string;
   /** Paired by (scenario, seed) over the whole suite. */
   readonly suite: PairedComparison;
@@ -77,7 +79,7 @@ export interface Aggregate {
   readonly seeds: readonly number[];
   readonly cells: readonly Cell[];
   readonly suite: readonly SuiteRow[];
-  /** One per `learned:PATH` whose `base:PATH` was evaluated too. */
+  /** One per `learned:PATH` and its `base:PATH` or `rule:PATH` evaluated too. */
   readonly ablations: readonly Ablation[];
 }
 
@@ -180,7 +182,12 @@ export function aggregate(results: readonly RunResult[], seed = 1): Aggregate {
   });
   const ablations = policies
     .filter((p) => p.startsWith(LEARNED_PREFIX))
-    .map((p) => ({ policy: p, base: BASE_PREFIX + p.slice(LEARNED_PREFIX.length) }))
+    .flatMap((p) =>
+      [BASE_PREFIX, RULE_PREFIX].map((prefix) => ({
+        policy: p,
+        base: prefix + p.slice(LEARNED_PREFIX.length),
+      })),
+    )
     .filter(({ base }) => policies.includes(base))
     .map(({ policy, base }): Ablation => ({
       policy,

@@ -124,6 +124,7 @@ export function markdownReport(suite: Suite, a: Aggregate): string {
   const ablationRows = a.ablations.flatMap((ab) =>
     [{ scenario: '**suite**', vsBase: ab.suite }, ...ab.scenarios].map((row) => [
       ab.policy,
+      ab.base,
       row.scenario,
       // Four digits: learned corrections can move a score by less than 0.001.
       formatDelta(row.vsBase, 4),
@@ -138,10 +139,15 @@ export function markdownReport(suite: Suite, a: Aggregate): string {
           '## Learned policies against their base (ablation)',
           '',
           'A residual policy (`learned:PATH`) against its base composition alone (`base:PATH`, the zero ' +
-            'correction): what its learned corrections add. Paired by (scenario, seed) for the suite, by seed ' +
-            'per scenario; Δ = learned − base; p = exact two-sided Wilcoxon signed-rank.',
+            'correction): what its learned corrections add; and against that base corrected by the ' +
+            'hand-written guarantee-share rule (`rule:PATH`), when evaluated. Paired by (scenario, seed) for ' +
+            'the suite, by seed per scenario; Δ = learned − the comparator; p = exact two-sided Wilcoxon ' +
+            'signed-rank.',
           '',
-          table(['policy', 'scenario', 'Δ [95% CI]', 'W/T/L', 'Wilcoxon p'], ablationRows),
+          table(
+            ['policy', 'against', 'scenario', 'Δ [95% CI]', 'W/T/L', 'Wilcoxon p'],
+            ablationRows,
+          ),
           '',
         ];
   const metricRows = a.cells.map((c) => [

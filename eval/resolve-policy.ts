@@ -1,8 +1,10 @@
 /**
  * The one place eval turns a policy name into a `Policy`: heuristics by their registry
- * name, `learned:PATH` through the learned-policy adapter, and `base:PATH` — a residual
+ * name, `learned:PATH` through the learned-policy adapter, `base:PATH` — a residual
  * bundle's base composition alone, the ablation its learned corrections are measured
- * against. Eval never branches on the kind of policy anywhere else.
+ * against — and `rule:PATH`, that base corrected by the hand-written guarantee-share
+ * rule (agents/guarantee-share.ts) the bundle's policy may have been imitation-started
+ * from. Eval never branches on the kind of policy anywhere else.
  */
 import { existsSync } from 'node:fs';
 import { UsageError } from '../sim-cluster/errors.js';
@@ -20,9 +22,14 @@ export const LEARNED_PREFIX = 'learned:';
 /** Prefix of a residual bundle's base composition alone (its zero correction). */
 export const BASE_PREFIX = 'base:';
 
-/** Whether `name` names a bundle (learned or its base) rather than a heuristic. */
+/** Prefix of a residual bundle's base corrected by the guarantee-share rule. */
+export const RULE_PREFIX = 'rule:';
+
+/** Whether `name` names a bundle (learned, its base, or its rule) rather than a heuristic. */
 export function namesBundle(name: string): boolean {
-  return name.startsWith(LEARNED_PREFIX) || name.startsWith(BASE_PREFIX);
+  return (
+    name.startsWith(LEARNED_PREFIX) || name.startsWith(BASE_PREFIX) || name.startsWith(RULE_PREFIX)
+  );
 }
 
 /**
@@ -58,16 +65,19 @@ export function resolvePolicy(name: string, seed: number): Policy {
     return loadLearnedPolicy(name.slice(LEARNED_PREFIX.length), seed);
   }
   if (name.startsWith(BASE_PREFIX)) return loadBasePolicy(name.slice(BASE_PREFIX.length), seed);
+  if (name.startsWith(RULE_PREFIX))
+    return loadBundlePolicy('rule', name.slice(RULE_PREFIX.length), seed);
   return createPolicy(name, undefined, { rng: policyRng(seed) });
 }
 
 /** The adapter's contract: a bundle directory → a `Policy` (see `loadLearnedPolicy`). */
 export type LearnedPolicyLoader = (path: string, context: PolicyContext) => Policy;
 
-/** The adapter's two loaders: the learned policy, and a residual bundle's base alone. */
+/** The adapter's loaders: the learned policy, a residual bundle's base alone, and its rule. */
 interface Adapter {
   readonly learned: LearnedPolicyLoader;
   readonly base: LearnedPolicyLoader;
+  readonly rule: LearnedPolicyLoader;
 }
 
 /** The adapter once looked up: loaders, null for none, undefined before the look-up. */
@@ -85,9 +95,14 @@ export async function prepareLearnedPolicies(names: readonly string[]): Promise<
   const agents = (await import('../agents/index.js')) as Record<string, unknown>;
   const learned = agents['loadLearnedPolicy'];
   const base = agents['loadBasePolicy'];
+  const rule = agents['loadRulePolicy'];
   adapter =
-    typeof learned === 'function' && typeof base === 'function'
-      ? { learned: learned as LearnedPolicyLoader, base: base as LearnedPolicyLoader }
+    typeof learned === 'function' && typeof base === 'function' && typeof rule === 'function'
+      ? {
+          learned: learned as LearnedPolicyLoader,
+          base: base as LearnedPolicyLoader,
+          rule: rule as LearnedPolicyLoader,
+        }
       : null;
 }
 
@@ -113,10 +128,11 @@ function loadBundlePolicy(kind: keyof Adapter, path: string, seed: number): Poli
   if (loaders === undefined) {
     throw new Error('prepareLearnedPolicies must run before a learned policy is resolved');
   }
-  const what = kind === 'learned' ? 'learned policy' : 'base of';
+  const what =
+    kind === 'learned' ? 'learned policy' : kind === 'base' ? 'base of' : 'guarantee-share rule on';
   if (loaders === null) {
     throw new UsageError(
-      `cannot run ${what} '${path}': the learned-policy adapter (loadLearnedPolicy and loadBasePolicy exported by agents/) is not available in this build yet`,
+      `cannot run ${what} '${path}': the learned-policy adapter (loadLearnedPolicy, loadBasePolicy and loadRulePolicy exported by agents/) is not available in this build yet`,
     );
   }
   if (!existsSync(path)) {

@@ -10,6 +10,7 @@ import { residualShieldProblem, type ResidualShield } from '../env/index.js';
 import { basePolicySpecs, createComposedPolicy } from '../policies/compose.js';
 import { InvalidConfigError } from '../sim-cluster/errors.js';
 import type { EvalScenario } from './config.js';
+import { parseImitation } from './imitation.js';
 import { RESIDUAL_TRAIN_DEFAULTS, type ResidualTrainConfig } from './residual-run.js';
 
 export const DEFAULT_PRETRAINED_CONFIG = 'training/configs/pretrained.yaml';
@@ -39,6 +40,7 @@ export function parsePretrainedConfig(text: string, file: string): PretrainedCon
     bundle: 'pretrained/governor-pretrained',
     rateLoosening: undefined, // optional: defaults to rateCorrection
     rateShield: undefined, // optional: unshielded loosening
+    imitation: undefined, // optional: no imitation warm start
   };
   const out: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
@@ -62,6 +64,7 @@ export function parsePretrainedConfig(text: string, file: string): PretrainedCon
         );
       out[key] = value;
     } else if (key === 'rateShield') out[key] = rateShield(value, file);
+    else if (key === 'imitation') out[key] = parseImitation(value, file);
     else {
       const expected = kindOf(defaults[key]);
       if (kindOf(value) !== expected)

@@ -44,6 +44,7 @@ import type { SerializedWeights } from '../agents/weights-io.js';
 import { InvalidConfigError } from '../sim-cluster/errors.js';
 import type { EvalScenario } from './config.js';
 import { evaluate } from './evaluate.js';
+import { collectDemonstrations, imitate, type ImitationConfig } from './imitation.js';
 import { RANDOMIZED_CLUSTER_ENV_ID } from './randomized-cluster-env.js';
 import type { RandomizedClusterEnvOptions } from './randomized-cluster-env.js';
 import { RangeCollectingVectorEnv, TrainingRanges } from './training-ranges.js';
@@ -91,6 +92,16 @@ export interface ResidualTrainConfig {
    * the same optimum with far less variance, at twice the simulation cost per step.
    */
   readonly baseRelativeReward: boolean;
+  /**
+   * The observation also shows the base's decision for the coming window (ClusterEnv's
+   * `observeBase`): each tenant's limit against its offered rate and its guarantee.
+   */
+  readonly observeBase: boolean;
+  /**
+   * Imitation warm start (training/imitation.ts): the actor first fits the
+   * guarantee-share rule's corrections; absent: PPO starts from the base.
+   */
+  readonly imitation?: ImitationConfig;
 }
 
 export const RESIDUAL_TRAIN_DEFAULTS: ResidualTrainConfig = {
@@ -120,6 +131,7 @@ export const RESIDUAL_TRAIN_DEFAULTS: ResidualTrainConfig = {
   validation: [],
   validationEvery: 5,
   baseRelativeReward: false,
+  observeBase: false,
 };
 
 export interface ResidualTrainSummary {
@@ -158,6 +170,7 @@ export function residualEnvOptions(config: ResidualTrainConfig): ClusterEnvOptio
       ...(config.rateShield === undefined ? {} : { residualShield: config.rateShield }),
     },
     ...(config.baseRelativeReward ? { baseRelativeReward: true } : {}),
+    ...(config.observeBase ? { observeBase: true } : {}),
   };
 }
 
@@ -265,6 +278,39 @@ export async function trainResidual(
     meanScoreLast20: mean(scores),
     validationScore,
   });
+  if (config.imitation !== undefined) {
+    if (!ppoConfig.normalizeObservation)
+      throw new InvalidConfigError(
+        'training config',
+        'imitation',
+        'needs ppo.normalizeObservation: the warm start sets the observation normaliser',
+      );
+    const demos = collectDemonstrations(
+      envOptions,
+      config.imitation,
+      ppoConfig.numEnvs,
+      config.seed,
+    );
+    log(
+      `imitation: ${demos.count} windows of the guarantee-share rule (noise ${config.imitation.noiseStd}; ` +
+        `mean episode score ${demos.meanEpisodeScore.toFixed(4)})`,
+    );
+    const fit = imitate(
+      ppo.network,
+      demos,
+      config.imitation,
+      ppoConfig.clipObservation,
+      config.seed,
+    );
+    ppo.setState({ ...ppo.getState(), obsRms: fit.obsRms });
+    fit.losses.forEach((value, epoch) =>
+      onMetric({ step: epoch + 1, tag: 'imitation/loss', value }),
+    );
+    log(
+      `imitation: masked squared error ${fit.initialLoss.toFixed(5)} → ${fit.losses.at(-1)!.toFixed(5)} ` +
+        `after ${fit.losses.length} epochs (target variance ${fit.targetVariance.toFixed(5)})`,
+    );
+  }
   const validating = config.validation.length > 0;
   let baseValidationScore: number | null = null;
   let best: Snapshot | null = null;

@@ -62,6 +62,21 @@ export function register(program: Command): void {
         lines.push(
           `residual over: ${base.map((b) => b.policy).join(' + ')}; corrections: rate limit ${rate}${shield}, weight × ${a.residualWeightBase ?? 8}^a`,
         );
+        const observesBase = (r.codec?.observation as { baseFeatures?: boolean } | undefined)
+          ?.baseFeatures;
+        const imitation = (config as { imitation?: { steps: number; epochs: number } } | undefined)
+          ?.imitation;
+        if (observesBase || imitation)
+          lines.push(
+            [
+              observesBase ? "observes the base's decision" : '',
+              imitation
+                ? `warm-started by imitating the guarantee-share rule (${imitation.steps} windows, ${imitation.epochs} epochs)`
+                : '',
+            ]
+              .filter((x) => x !== '')
+              .join('; '),
+          );
       }
       if (typeof t.validationScore === 'number')
         lines.push(

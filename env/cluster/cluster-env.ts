@@ -96,6 +96,12 @@ export interface ClusterEnvOptions {
    * the same window (a shadow simulation of the same member and seed; default false).
    */
   readonly baseRelativeReward?: boolean;
+  /**
+   * Residual mode only: the observation also holds the base's decision for the coming
+   * window (ObservationCodec's `baseFeatures`: each tenant's limit against its offered
+   * rate and its guarantee), so the policy sees what its correction scales (default false).
+   */
+  readonly observeBase?: boolean;
 }
 
 /** The base alone on the episode's member and seed, run in lockstep with the env. */
@@ -136,6 +142,8 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
   /** The residual base's specification (null: the action is the whole decision). */
   readonly base: readonly BasePolicySpec[] | null;
   private basePolicy: ComposedPolicy | null = null;
+  /** The base's decision for the coming window, made when its Signals arrived. */
+  private baseDecision: Decision | null = null;
   private readonly baseRelativeReward: boolean;
   private shadow: Shadow | null = null;
   private episodes = new RngStream(0, 'cluster-env/episodes');
@@ -183,7 +191,16 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
       slotCount,
       knobs,
     });
-    this.observationCodec = new ObservationCodec({ slotCount, knobs });
+    const observeBase = options.observeBase ?? false;
+    if (observeBase && this.base === null)
+      throw new InvalidArgumentError(
+        'observeBase needs a base (residual mode): there is no base decision to observe',
+      );
+    this.observationCodec = new ObservationCodec({
+      slotCount,
+      knobs,
+      ...(observeBase ? { baseFeatures: true } : {}),
+    });
     this.observationSpace = new Box<Float32Array>({
       low: -1,
       high: 1,
@@ -201,6 +218,14 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
       actionsPerTenant: this.actionCodec.knobsPerTenant,
       knobs: [...this.actionCodec.params.knobs],
     };
+  }
+
+  /**
+   * Residual mode: the base's decision for the coming window, which the next step's
+   * action corrects (null before the first reset, or without a base): read-only.
+   */
+  get pendingBaseDecision(): Decision | null {
+    return this.baseDecision;
   }
 
   /** The Signals of the window last observed (null before the first reset): read-only. */
@@ -242,7 +267,8 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
       if (this.shadow !== null) this.stepShadow(w > 0);
     }
     const signals = this.signals!;
-    const observation = this.observationCodec.encode(signals, null);
+    this.baseDecision = this.basePolicy?.decide(signals) ?? null;
+    const observation = this.observationCodec.encode(signals, null, this.baseDecision);
     return { observation, info: this.info(signals, null) };
   }
 
@@ -254,13 +280,16 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
       );
     const signals0 = this.signals!;
     const decision =
-      this.basePolicy === null
+      this.baseDecision === null
         ? this.actionCodec.decode(action, signals0, ++this.epoch)
-        : this.actionCodec.decodeResidual(action, signals0, this.basePolicy.decide(signals0));
+        : this.actionCodec.decodeResidual(action, signals0, this.baseDecision);
     this.sim.applyDecision(decision);
     this.runWindow();
     const signals = this.signals!;
-    const observation = this.observationCodec.encode(signals, action);
+    // The base decides on the window as soon as it is observed (as in the daemon), so the
+    // observation can show its decision; the next step corrects that same decision.
+    this.baseDecision = this.basePolicy?.decide(signals) ?? null;
+    const observation = this.observationCodec.encode(signals, action, this.baseDecision);
     const info = this.info(signals, decision);
     let reward = this.shapedReward(signals, info.score);
     if (this.shadow !== null) {
@@ -276,6 +305,7 @@ export class ClusterEnv implements Env<Float32Array, Float32Array, ClusterInfo> 
   close(): void {
     this.sim = null;
     this.signals = null;
+    this.baseDecision = null;
     this.shadow = null;
   }
 

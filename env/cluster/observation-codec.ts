@@ -4,7 +4,8 @@
  *
  * - `global`: `GLOBAL_FEATURES` (cluster-wide load, availability, the window's score).
  * - slot i: the `TENANT_FEATURES` of the tenant in slot i (see `TenantSlots`: tenants
- *   sorted by name), then its previous action (one value per active knob, in [-1, 1]).
+ *   sorted by name), with `baseFeatures` the `BASE_FEATURES` of the residual base's
+ *   decision for it, then its previous action (one value per active knob, in [-1, 1]).
  * - `mask`: 1 for a slot holding a tenant, 0 for padding. Padded slots are all zeros.
  *
  * Every value lies in [-1, 1]. The codec depends only on `Signals`, so the env and the
@@ -13,14 +14,17 @@
  * each tenant's smoothed offered rate (`reset` clears it at an episode's start).
  */
 import { InvalidArgumentError } from '../../sim-cluster/errors.js';
+import type { Decision } from '../../sim-cluster/enforcement.js';
 import type { Signals } from '../../sim-cluster/signals.js';
 import { DEFAULT_KNOBS, checkKnobs, positive, positiveInteger } from './action-codec.js';
 import type { ClusterKnob } from './action-codec.js';
 import { FeatureRanges } from './feature-ranges.js';
 import type { FeatureRangesJson } from './feature-ranges.js';
 import {
+  BASE_FEATURES,
   GLOBAL_FEATURES,
   TENANT_FEATURES,
+  writeBaseFeatures,
   writeGlobalFeatures,
   writeTenantFeatures,
 } from './observation-features.js';
@@ -46,6 +50,12 @@ export interface ObservationCodecJson {
   readonly knobs: readonly ClusterKnob[];
   /** Smoothing of each tenant's offered rate: `ema ← ema + α (rate − ema)`. */
   readonly offeredRateAlpha: number;
+  /**
+   * Residual policies only: each slot also holds `BASE_FEATURES`, the base's decision
+   * for the coming window, which `encode` then needs. Absent (false) in bundles written
+   * before it existed.
+   */
+  readonly baseFeatures?: boolean;
   /** Feature ranges seen so far (global features, then slot features over active slots). */
   readonly ranges?: FeatureRangesJson;
 }
@@ -62,6 +72,8 @@ export class ObservationCodec {
   trackRanges = true;
   private readonly slots: TenantSlots;
   private readonly recentRate = new Map<string, number>();
+  /** Where a slot's previous-action features start. */
+  private readonly actionOffset: number;
 
   constructor(options: ObservationCodecOptions = {}) {
     this.params = {
@@ -70,13 +82,20 @@ export class ObservationCodec {
       slotCount: positiveInteger(options.slotCount ?? 8, 'slotCount'),
       knobs: checkKnobs(options.knobs ?? DEFAULT_KNOBS),
       offeredRateAlpha: positive(options.offeredRateAlpha ?? 0.2, 'offeredRateAlpha'),
+      ...(options.baseFeatures === true ? { baseFeatures: true } : {}),
     };
+    if (options.baseFeatures !== undefined && typeof options.baseFeatures !== 'boolean')
+      throw new InvalidArgumentError(
+        `baseFeatures must be true or false, got ${JSON.stringify(options.baseFeatures)}`,
+      );
     if (this.params.offeredRateAlpha > 1)
       throw new InvalidArgumentError(
         `offeredRateAlpha must be in (0, 1], got ${this.params.offeredRateAlpha}`,
       );
     const g = GLOBAL_FEATURES.length;
-    const d = TENANT_FEATURES.length + this.params.knobs.length;
+    this.actionOffset =
+      TENANT_FEATURES.length + (this.params.baseFeatures ? BASE_FEATURES.length : 0);
+    const d = this.actionOffset + this.params.knobs.length;
     const t = this.params.slotCount;
     this.layout = {
       globalOffset: 0,
@@ -97,7 +116,11 @@ export class ObservationCodec {
   featureNames(): { global: string[]; slot: string[] } {
     return {
       global: [...GLOBAL_FEATURES],
-      slot: [...TENANT_FEATURES, ...this.params.knobs.map((k) => `action/${k}`)],
+      slot: [
+        ...TENANT_FEATURES,
+        ...(this.params.baseFeatures ? BASE_FEATURES : []),
+        ...this.params.knobs.map((k) => `action/${k}`),
+      ],
     };
   }
 
@@ -106,9 +129,17 @@ export class ObservationCodec {
     this.recentRate.clear();
   }
 
-  /** A new observation of `signals`; `previousAction` is slot-major, or null for none (zeros). */
-  encode(signals: Signals, previousAction: ArrayLike<number> | null): Float32Array {
-    return this.encodeInto(signals, previousAction, new Float32Array(this.size));
+  /**
+   * A new observation of `signals`; `previousAction` is slot-major, or null for none
+   * (zeros); `base` is the residual base's decision for the coming window, required
+   * with `baseFeatures` and ignored without.
+   */
+  encode(
+    signals: Signals,
+    previousAction: ArrayLike<number> | null,
+    base: Decision | null = null,
+  ): Float32Array {
+    return this.encodeInto(signals, previousAction, new Float32Array(this.size), base);
   }
 
   /** Writes the observation of `signals` into `out` (length `size`) and returns it. */
@@ -116,9 +147,15 @@ export class ObservationCodec {
     signals: Signals,
     previousAction: ArrayLike<number> | null,
     out: Float32Array,
+    base: Decision | null = null,
   ): Float32Array {
     if (out.length !== this.size)
       throw new InvalidArgumentError(`observation buffer must have length ${this.size}`);
+    const observeBase = this.params.baseFeatures === true;
+    if (observeBase && base === null)
+      throw new InvalidArgumentError(
+        "this observation codec observes the residual base's decision (baseFeatures): encode needs it",
+      );
     out.fill(0);
     const { slotCount, slotDim, slotsOffset, maskOffset } = this.layout;
     const k = this.params.knobs.length;
@@ -140,9 +177,17 @@ export class ObservationCodec {
         out,
         at,
       );
+      if (observeBase)
+        writeBaseFeatures(
+          t,
+          base!.tenants?.[t.name],
+          windowSeconds,
+          out,
+          at + TENANT_FEATURES.length,
+        );
       if (previousAction !== null) {
         for (let j = 0; j < k; j++)
-          out[at + TENANT_FEATURES.length + j] = previousAction[slot * k + j] as number;
+          out[at + this.actionOffset + j] = previousAction[slot * k + j] as number;
       }
       out[maskOffset + slot] = 1;
       const rate = windowSeconds > 0 ? t.offered / windowSeconds : 0;

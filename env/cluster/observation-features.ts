@@ -6,6 +6,7 @@
  * `logRatio(x) = clamp(log2(x) / 6, -1, 1)` maps ratios spanning decades (1/64 … 64) onto
  * [-1, 1] with 1 ↦ 0; `fraction(x)` clamps to [0, 1].
  */
+import type { TenantDecision } from '../../sim-cluster/enforcement.js';
 import type { ServiceSignals, Signals, TenantSignals } from '../../sim-cluster/signals.js';
 import { tenantScore, windowScoreValue } from './slo-score.js';
 
@@ -48,6 +49,18 @@ export const TENANT_FEATURES = [
   'services/cpu-share',
   'services/hop-rejected-fraction',
   'services/outstanding-vs-little',
+] as const;
+
+/**
+ * Names of the per-tenant features of the residual base's own decision for the coming
+ * window (the codec's `baseFeatures`), after `TENANT_FEATURES`, in order. A residual
+ * correction scales the base's rate limit, so the policy must see that limit to aim at a
+ * rate: against the tenant's offered rate and against its guarantee.
+ */
+export const BASE_FEATURES = [
+  'base/rate-limited',
+  'base/rate-vs-offered',
+  'base/rate-vs-guarantee',
 ] as const;
 
 const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
@@ -179,4 +192,26 @@ function writePooledServiceFeatures(
   out[offset + 3] = fraction(ratio(cpu, cpuAll, 0));
   out[offset + 4] = fraction(ratio(rejected, hops + rejected, 0));
   out[offset + 5] = logRatio(outstanding / Math.max(1, rate * slo));
+}
+
+/**
+ * Writes the `BASE_FEATURES` of one tenant at `out[offset…]`, from the base's decision
+ * for it (`undefined`: the base sets nothing for the tenant). A tenant without a limit
+ * is at the top of both ratios (its limit is unbounded); one without a guarantee has 0
+ * against it, as `offered/vs-guarantee` has.
+ */
+export function writeBaseFeatures(
+  t: TenantSignals,
+  base: TenantDecision | undefined,
+  windowSeconds: number,
+  out: Float32Array,
+  offset: number,
+): void {
+  const limit = base?.rateLimit?.ratePerSecond;
+  const limited = limit !== undefined && limit < Infinity;
+  const rate = ratio(t.offered, windowSeconds, 0);
+  out[offset] = limited ? 1 : 0;
+  out[offset + 1] = limited ? logRatio(ratio(limit, rate, Infinity)) : 1;
+  const g = t.guaranteedRate;
+  out[offset + 2] = g === null || !(g > 0) ? 0 : limited ? logRatio(limit / g) : 1;
 }

@@ -96,3 +96,22 @@ test('a learned policy is paired with its own base:PATH, and with nothing when i
   // The base is a bundle's ablation, not a heuristic: never anyone's best baseline.
   assert.ok(withBase.cells.every((c) => c.vsBest?.baseline !== 'base:x'));
 });
+
+test('a learned policy is also paired with its rule:PATH when that was run, after its base', () => {
+  const both = aggregate([
+    ...results,
+    ...[0.8, 0.8, 0.8].map((x, i) => run('a', 'rule:x', i + 1, x)),
+    ...[0.8, 0.8, 0.8].map((x, i) => run('b', 'rule:x', i + 1, x)),
+    ...[0.78, 0.8, 0.84].map((x, i) => run('a', 'base:x', i + 1, x)),
+    ...[0.8, 0.81, 0.79].map((x, i) => run('b', 'base:x', i + 1, x)),
+  ]);
+  assert.deepEqual(
+    both.ablations.map((ab) => ab.base),
+    ['base:x', 'rule:x'],
+  );
+  const rule = both.ablations[1]!;
+  // learned: a 0.8, 0.85, 0.9; b 0.8 ×3 → differences 0, 0.05, 0.1, 0, 0, 0.
+  assert.ok(Math.abs(rule.suite.mean - 0.15 / 6) < 1e-12);
+  assert.deepEqual([rule.suite.wins, rule.suite.ties, rule.suite.losses], [2, 4, 0]);
+  assert.ok(both.cells.every((c) => c.vsBest?.baseline !== 'rule:x'));
+});

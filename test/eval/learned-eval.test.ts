@@ -65,3 +65,16 @@ test('base:PATH on a bundle without a base fails with a clear error before any r
     /not a residual policy bundle: codec.json names no base policies/,
   );
 });
+
+test('rule:PATH runs the base corrected by the guarantee-share rule: the base where nobody is short', async () => {
+  const dir = untrainedClusterBundle(5, 8, { base: RESIDUAL_BASE });
+  const jobs = suiteJobs(overloadSuite(), [`base:${dir}`, `rule:${dir}`], evalSeeds(2));
+  const results = await runJobs(jobs, { jobs: 1 });
+  const parallel = await runJobs(jobs, { jobs: 2 });
+  assert.deepEqual(parallel, results);
+  for (const r of results) assert.ok(r.metrics.score >= 0 && r.metrics.score <= 1);
+  await assert.rejects(
+    checkPolicyNames([`rule:${untrainedClusterBundle(5, 8)}`]),
+    /not a residual policy bundle: codec.json names no base policies or action codec/,
+  );
+});

@@ -92,6 +92,16 @@ test('bad pretrained configs name the file, the field and the rule', () => {
   );
   fails('weightCorrection: x', /must be a number, got "x" at weightCorrection/);
   fails('baseRelativeReward: 1', /must be a boolean, got 1 at baseRelativeReward/);
+  fails('observeBase: yes', /must be a boolean, got "yes" at observeBase/);
+  fails('imitation: 5', /must be a mapping, got 5 at imitation/);
+  fails('imitation: { step: 5 }', /unknown field .* at imitation\.step/);
+  fails('imitation: { steps: 0 }', /must be a positive integer, got 0 at imitation\.steps/);
+  fails('imitation: { epochs: 1.5 }', /must be a positive integer, got 1.5 at imitation\.epochs/);
+  fails('imitation: { noiseStd: -1 }', /must be a number >= 0, got -1 at imitation\.noiseStd/);
+  fails(
+    'imitation: { learningRate: 0 }',
+    /must be a positive number, got 0 at imitation\.learningRate/,
+  );
   fails('validationEvery: -1', /must be a non-negative integer, got -1 at validationEvery/);
   fails('validation: { scenario: x }', /must be a list, got a object at validation/);
   fails('validation: [{ scenario: 3 }]', /at validation\[0\]\.scenario/);
@@ -204,4 +214,58 @@ test('the committed pretrained bundle records its feature ranges and verifies', 
   assert.equal(inspect.status, 0, inspect.stderr);
   assert.match(inspect.stdout, /: OK /);
   assert.match(inspect.stdout, /rate limit × 4\^a for a < 0 \(tighten only\), weight × 2\^a/);
+});
+
+test('train:pretrained with observeBase and an imitation warm start writes a bundle that sees the base', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'governor-imitation-'));
+  const config = join(dir, 'tiny.yaml');
+  writeFileSync(
+    config,
+    [
+      'scenario: training/families/stress.yaml',
+      'episodeWindows: 6',
+      'warmupWindows: 2',
+      'totalSteps: 8',
+      'hidden: 8',
+      'rateCorrection: 4',
+      'weightCorrection: 2',
+      'observeBase: true',
+      'imitation: { steps: 48, epochs: 3, minibatchSize: 16 }',
+      'validationEvery: 1',
+      'validation: [{ scenario: training/families/stress.yaml, familySeed: 3, seeds: [1] }]',
+      'ppo: { numEnvs: 2, numSteps: 4, numMinibatches: 2, updateEpochs: 1, hidden: [8] }',
+      `out: ${join(dir, 'run')}`,
+      `bundle: ${join(dir, 'bundle')}`,
+    ].join('\n'),
+  );
+  const run = spawnSync(process.execPath, [script, '--config', config], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr, /imitation: 48 windows of the guarantee-share rule/);
+  const fit = /masked squared error ([\d.]+) → ([\d.]+) after 3 epochs/.exec(run.stderr);
+  assert.ok(fit !== null, run.stderr);
+  assert.ok(Number(fit[2]) < Number(fit[1]), `imitation lowered the error: ${fit[0]}`);
+  const codec = JSON.parse(readFileSync(join(dir, 'bundle', 'codec.json'), 'utf8'));
+  assert.equal(codec.observation.baseFeatures, true);
+  const metrics = readFileSync(join(dir, 'run', 'metrics.jsonl'), 'utf8');
+  assert.equal((metrics.match(/"imitation\/loss"/g) ?? []).length, 3);
+  const inspect = spawnSync(
+    process.execPath,
+    ['dist/cli/main.js', 'inspect', join(dir, 'bundle')],
+    {
+      encoding: 'utf8',
+    },
+  );
+  assert.match(
+    inspect.stdout,
+    /observes the base's decision; warm-started by imitating the guarantee-share rule \(48 windows, 3 epochs\)/,
+  );
+  // The policy decides as in training: the base first, its decision in the observation.
+  const policy = loadLearnedPolicy(join(dir, 'bundle'));
+  const env = new ClusterEnv(
+    residualEnvOptions(parsePretrainedConfig(readFileSync(config, 'utf8'), config)),
+  );
+  env.reset({ seed: 1 });
+  const decision = policy.decide(env.lastSignals!);
+  assert.ok(decision.tenants !== undefined);
+  env.close();
 });
