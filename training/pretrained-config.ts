@@ -100,22 +100,26 @@ export function parsePretrainedConfig(text: string, file: string): PretrainedCon
   return c;
 }
 
-/** `rateShield`: `{utilization: (0, 1], demandCap: >= 1, transfer?: asked | shortfall}`. */
+/**
+ * `rateShield`: `{utilization: (0, 1], demandCap: >= 1, transfer?: asked | shortfall,
+ * floor?: entitlement}`.
+ */
 function rateShield(value: unknown, file: string): ResidualShield {
   if (kindOf(value) !== 'object')
     throw new InvalidConfigError(file, 'rateShield', `must be a mapping, got a ${kindOf(value)}`);
   const v = value as Record<string, unknown>;
   for (const key of Object.keys(v))
-    if (key !== 'utilization' && key !== 'demandCap' && key !== 'transfer')
+    if (!['utilization', 'demandCap', 'transfer', 'floor'].includes(key))
       throw new InvalidConfigError(
         file,
         `rateShield.${key}`,
-        'unknown field (known: utilization, demandCap, transfer)',
+        'unknown field (known: utilization, demandCap, transfer, floor)',
       );
   const shield = {
     utilization: v.utilization,
     demandCap: v.demandCap ?? 1,
     ...(v.transfer === undefined ? {} : { transfer: v.transfer }),
+    ...(v.floor === undefined ? {} : { floor: v.floor }),
   };
   const problem = residualShieldProblem(shield);
   if (problem !== null)

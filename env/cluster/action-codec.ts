@@ -110,6 +110,14 @@ export interface ResidualShield {
   readonly demandCap: number;
   /** Where rate freed by tightening goes (see above); absent: nowhere. */
   readonly transfer?: 'asked' | 'shortfall';
+  /**
+   * `entitlement`: a tightening never takes a tenant's limit below its entitlement rate
+   * in the window — min(offered rate, guarantee), or the offered rate without a
+   * guarantee — nor below the base's own limit where that is lower. The safety bound of
+   * issue 9's guard (never throttle a tenant below its guarantee), made a property of the
+   * action space. Absent: tightening is unbounded (down to R^-1 × the base's limit).
+   */
+  readonly floor?: 'entitlement';
 }
 
 export type ActionCodecOptions = Partial<Omit<ActionCodecJson, 'kind' | 'version'>>;
@@ -366,6 +374,13 @@ export class ActionCodec {
         if (f > 1) this.wanted[index] = 0;
         else if (wanted > 1 && transfer === 'asked') this.wanted[index] = baseRate * (wanted - 1);
       }
+      if (f < 1 && shield?.floor === 'entitlement' && windowSeconds > 0) {
+        const reference = b.rateLimit?.ratePerSecond ?? offered * 2;
+        const rateNow = t.offered / windowSeconds;
+        const g = t.guaranteedRate;
+        const entitled = g === null ? rateNow : Math.min(rateNow, g);
+        if (reference > 0) f = Math.max(f, Math.min(1, entitled / reference));
+      }
       if (f < 1 && transfer !== undefined) {
         // What the tightening takes off the load the tenant actually offered.
         const was = Math.min(b.rateLimit?.ratePerSecond ?? Infinity, offered);
@@ -564,6 +579,7 @@ export function residualShieldProblem(shield: {
   readonly utilization?: unknown;
   readonly demandCap?: unknown;
   readonly transfer?: unknown;
+  readonly floor?: unknown;
 }): { field: keyof ResidualShield; message: string } | null {
   const u = shield.utilization;
   if (!(typeof u === 'number' && u > 0 && u <= 1))
@@ -583,6 +599,9 @@ export function residualShieldProblem(shield: {
       field: 'transfer',
       message: `must be asked or shortfall, got ${JSON.stringify(t)}`,
     };
+  const floor = shield.floor;
+  if (floor !== undefined && floor !== 'entitlement')
+    return { field: 'floor', message: `must be entitlement, got ${JSON.stringify(floor)}` };
   return null;
 }
 
@@ -590,11 +609,12 @@ function checkShield(shield: ResidualShield): ResidualShield {
   const problem = residualShieldProblem(shield ?? {});
   if (problem !== null)
     throw new InvalidArgumentError(`residualShield.${problem.field} ${problem.message}`);
-  // `transfer` only when set, so codecs without it serialise exactly as before.
+  // `transfer` and `floor` only when set, so codecs without them serialise as before.
   return {
     utilization: shield.utilization,
     demandCap: shield.demandCap,
     ...(shield.transfer === undefined ? {} : { transfer: shield.transfer }),
+    ...(shield.floor === undefined ? {} : { floor: shield.floor }),
   };
 }
 

@@ -318,3 +318,49 @@ test('the committed bundle’s action codec (saved before the shield) round-trip
   assert.equal(action.params.residualShield, undefined);
   assert.deepEqual(JSON.parse(JSON.stringify(action.toJSON())), codec.action);
 });
+
+test('shield floor entitlement: tightening stops at min(offered, guarantee), or at the base where lower', () => {
+  const codec = new ActionCodec({
+    slotCount: 4,
+    knobs: ['rateLimit', 'weight'],
+    residualRateBase: 4,
+    residualRateUpBase: 2,
+    residualWeightBase: 2,
+    residualShield: { utilization: 0.9, demandCap: 1, floor: 'entitlement' },
+  });
+  const plain = new ActionCodec({ ...codec.params, residualShield: undefined });
+  // a: 30 req/s, guarantee 12, base limit 10 (below its entitlement): no tightening at all.
+  // b: 20 req/s, guarantee 16, base limit 40: down to 16 at most (40 × 4^-1 = 10 unfloored).
+  // c: 20 req/s, no guarantee, no base limit: down to its offered 20 (2 × 20 × 4^-a).
+  const base = window({});
+  const w: Signals = {
+    ...base,
+    tenants: [
+      { ...base.tenants[0]!, guaranteedRate: 12 },
+      { ...base.tenants[1]!, guaranteedRate: 16 },
+      base.tenants[2]!,
+    ],
+  };
+  const all = Float32Array.from([-1, 0, -1, 0, -1, 0, 0, 0]);
+  const d = codec.decodeResidual(all, w, BASE);
+  assert.equal(d.tenants!.a!.rateLimit!.ratePerSecond, 10);
+  assert.equal(d.tenants!.b!.rateLimit!.ratePerSecond, 16);
+  assert.equal(d.tenants!.b!.rateLimit!.burst, 16);
+  assert.equal(d.tenants!.c!.rateLimit!.ratePerSecond, 20);
+  // Above the floor, tightening is as without it: b × 4^-0.25 ≈ 28.3 > 16.
+  const mild = Float32Array.from([0, 0, -0.25, 0, 0, 0, 0, 0]);
+  assert.deepEqual(codec.decodeResidual(mild, w, BASE), plain.decodeResidual(mild, w, BASE));
+  // It travels in the codec JSON; a bad value is refused with the field named.
+  assert.deepEqual(ActionCodec.fromJSON(codec.toJSON()).params.residualShield, {
+    utilization: 0.9,
+    demandCap: 1,
+    floor: 'entitlement',
+  });
+  assert.throws(
+    () =>
+      new ActionCodec({
+        residualShield: { utilization: 0.9, demandCap: 1, floor: 'guarantee' as 'entitlement' },
+      }),
+    /residualShield\.floor must be entitlement, got "guarantee"/,
+  );
+});

@@ -90,6 +90,10 @@ test('bad pretrained configs name the file, the field and the rule', () => {
     'rateShield: { utilization: 0.9, transfer: yes }',
     /must be asked or shortfall, got "yes" at rateShield\.transfer/,
   );
+  fails(
+    'rateShield: { utilization: 0.9, floor: guarantee }',
+    /must be entitlement, got "guarantee" at rateShield\.floor/,
+  );
   fails('weightCorrection: x', /must be a number, got "x" at weightCorrection/);
   fails('baseRelativeReward: 1', /must be a boolean, got 1 at baseRelativeReward/);
   fails('observeBase: yes', /must be a boolean, got "yes" at observeBase/);
