@@ -59,8 +59,14 @@ export function register(program: Command): void {
         const shield = a.residualShield
           ? ` (loosening shielded: path below ${a.residualShield.utilization} busy, SLOs met, ≤ ${a.residualShield.demandCap} × offered${a.residualShield.transfer === undefined ? '' : `; rate freed by tightening goes to ${a.residualShield.transfer === 'asked' ? 'held-back loosenings' : 'tenants short of their entitlement'} at a shared service`}${a.residualShield.floor === 'entitlement' ? '; tightening never below the entitlement' : ''})`
           : '';
+        // Only the knobs the network sets (bundles before `knobs` was recorded: both).
+        const knobs: readonly string[] = a.knobs ?? ['rateLimit', 'weight'];
+        const corrections = [
+          knobs.includes('rateLimit') ? `rate limit ${rate}${shield}` : '',
+          knobs.includes('weight') ? `weight × ${a.residualWeightBase ?? 8}^a` : '',
+        ].filter((x) => x !== '');
         lines.push(
-          `residual over: ${base.map((b) => b.policy).join(' + ')}; corrections: rate limit ${rate}${shield}, weight × ${a.residualWeightBase ?? 8}^a`,
+          `residual over: ${base.map((b) => b.policy).join(' + ')}; corrections: ${corrections.join(', ')}`,
         );
         const observesBase = (r.codec?.observation as { baseFeatures?: boolean } | undefined)
           ?.baseFeatures;

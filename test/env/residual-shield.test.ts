@@ -312,11 +312,36 @@ test('shield in ClusterEnv: a zero action still runs exactly as the base; loosen
   assert.ok(differing > 0, 'the shield never held loosening back');
 });
 
-test('the committed bundle’s action codec (saved before the shield) round-trips unchanged, unshielded', () => {
+test('the committed bundle’s action codec round-trips unchanged, its shield included', () => {
   const codec = JSON.parse(readFileSync('pretrained/governor-pretrained/codec.json', 'utf8'));
   const action = ActionCodec.fromJSON(codec.action);
-  assert.equal(action.params.residualShield, undefined);
+  assert.deepEqual(action.params.residualShield, {
+    utilization: 0.9,
+    demandCap: 1,
+    transfer: 'asked',
+    floor: 'entitlement',
+  });
   assert.deepEqual(JSON.parse(JSON.stringify(action.toJSON())), codec.action);
+});
+
+test('a codec saved before the shield (the previous committed bundle) round-trips unshielded', () => {
+  // pretrained/governor-pretrained's action codec as committed on 26 Nov (56b0c8c).
+  const saved = {
+    kind: 'governor/action-codec',
+    version: 1,
+    slotCount: 8,
+    knobs: ['rateLimit', 'weight'],
+    admissionServices: ['gateway'],
+    minRatePerSecond: 1,
+    burstWindows: 1,
+    ttlWindows: 2,
+    residualRateBase: 4,
+    residualRateUpBase: 1,
+    residualWeightBase: 2,
+  } as const;
+  const action = ActionCodec.fromJSON(saved);
+  assert.equal(action.params.residualShield, undefined);
+  assert.deepEqual(JSON.parse(JSON.stringify(action.toJSON())), saved);
 });
 
 test('shield floor entitlement: tightening stops at min(offered, guarantee), or at the base where lower', () => {

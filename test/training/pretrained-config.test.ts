@@ -217,7 +217,14 @@ test('the committed pretrained bundle records its feature ranges and verifies', 
   });
   assert.equal(inspect.status, 0, inspect.stderr);
   assert.match(inspect.stdout, /: OK /);
-  assert.match(inspect.stdout, /rate limit × 4\^a for a < 0 \(tighten only\), weight × 2\^a/);
+  assert.match(
+    inspect.stdout,
+    /corrections: rate limit × 4\^a for a < 0, × 2\^a for a > 0 \(loosening shielded: .*; tightening never below the entitlement\)\n/,
+  );
+  assert.match(
+    inspect.stdout,
+    /observes the base's decision; warm-started by imitating the guarantee-share rule \(8192 windows, 30 epochs\)/,
+  );
 });
 
 test('train:pretrained with observeBase and an imitation warm start writes a bundle that sees the base', () => {
