@@ -119,28 +119,39 @@ test('bad pretrained configs name the file, the field and the rule', () => {
 
 const script = 'dist/cli/train-pretrained.js';
 
-test('train:pretrained trains, writes a residual bundle that loads with its base, and a curve', () => {
+/**
+ * Runs train:pretrained on a tiny config of the stress family (`lines` added to the
+ * common ones) in a new directory; returns the directory, the config path and the run.
+ */
+function trainTiny(lines: readonly string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'governor-pretrained-'));
   const config = join(dir, 'tiny.yaml');
   writeFileSync(
     config,
     [
       'scenario: training/families/stress.yaml',
-      'episodeWindows: 4',
-      'warmupWindows: 1',
-      'totalSteps: 16',
       'hidden: 8',
       'rateCorrection: 4',
       'weightCorrection: 2',
       'validationEvery: 1',
-      'validation: [{ scenario: training/families/stress.yaml, familySeed: 3, seeds: [1, 2] }]',
       'ppo: { numEnvs: 2, numSteps: 4, numMinibatches: 2, updateEpochs: 1, hidden: [8] }',
       `out: ${join(dir, 'run')}`,
       `bundle: ${join(dir, 'bundle')}`,
+      ...lines,
     ].join('\n'),
   );
   const run = spawnSync(process.execPath, [script, '--config', config], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
+  return { dir, config, run };
+}
+
+test('train:pretrained trains, writes a residual bundle that loads with its base, and a curve', () => {
+  const { dir, run } = trainTiny([
+    'episodeWindows: 4',
+    'warmupWindows: 1',
+    'totalSteps: 16',
+    'validation: [{ scenario: training/families/stress.yaml, familySeed: 3, seeds: [1, 2] }]',
+  ]);
   assert.match(run.stdout, /trained 16 steps/);
   const curve = readFileSync(join(dir, 'run', 'curve.csv'), 'utf8')
     .trim()
@@ -228,29 +239,14 @@ test('the committed pretrained bundle records its feature ranges and verifies', 
 });
 
 test('train:pretrained with observeBase and an imitation warm start writes a bundle that sees the base', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'governor-imitation-'));
-  const config = join(dir, 'tiny.yaml');
-  writeFileSync(
-    config,
-    [
-      'scenario: training/families/stress.yaml',
-      'episodeWindows: 6',
-      'warmupWindows: 2',
-      'totalSteps: 8',
-      'hidden: 8',
-      'rateCorrection: 4',
-      'weightCorrection: 2',
-      'observeBase: true',
-      'imitation: { steps: 48, epochs: 3, minibatchSize: 16 }',
-      'validationEvery: 1',
-      'validation: [{ scenario: training/families/stress.yaml, familySeed: 3, seeds: [1] }]',
-      'ppo: { numEnvs: 2, numSteps: 4, numMinibatches: 2, updateEpochs: 1, hidden: [8] }',
-      `out: ${join(dir, 'run')}`,
-      `bundle: ${join(dir, 'bundle')}`,
-    ].join('\n'),
-  );
-  const run = spawnSync(process.execPath, [script, '--config', config], { encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stderr);
+  const { dir, config, run } = trainTiny([
+    'episodeWindows: 6',
+    'warmupWindows: 2',
+    'totalSteps: 8',
+    'observeBase: true',
+    'imitation: { steps: 48, epochs: 3, minibatchSize: 16 }',
+    'validation: [{ scenario: training/families/stress.yaml, familySeed: 3, seeds: [1] }]',
+  ]);
   assert.match(run.stderr, /imitation: 48 windows of the guarantee-share rule/);
   const fit = /masked squared error ([\d.]+) → ([\d.]+) after 3 epochs/.exec(run.stderr);
   assert.ok(fit !== null, run.stderr);
