@@ -18,6 +18,7 @@ import {
   unpackTenants,
 } from './codec-parts.js';
 import { PackWriter } from './pack-writer.js';
+import { packPart, unpackPart } from './packed-decision.js';
 import type { Split } from './split.js';
 import { readHeartbeat } from './report-reader.js';
 import { readDecision } from './decision-reader.js';
@@ -67,8 +68,9 @@ const WRITER = new PackWriter();
 const TEMPLATE = new PackWriter();
 
 /**
- * Encodes one message as the body frame (adds `v`). With `version` 2 a report is packed
- * (docs/protocol.md 5.3.1); any other message is the same under either version.
+ * Encodes one message as the body frame (adds `v`). With `version` 2 a report or a
+ * decision is packed (docs/protocol.md 5.3.1, 5.4.1); any other message is the same
+ * under either version.
  */
 export function encodeMessage(
   message: Message,
@@ -81,7 +83,8 @@ export function encodeMessage(
       body.numbers = packTenants(message.tenants);
     } else body.tenants = message.tenants.map(tenantToWire);
     body.service = message.service === null ? null : serviceToWire(message.service);
-  }
+  } else if (message.type === 'decision' && version === PACKED_VERSION)
+    body.part = packPart(message.part);
   return ENCODER.encode(body);
 }
 
@@ -289,7 +292,10 @@ function readMessage(raw: unknown, version: ProtocolVersion): Message {
         epoch: int(m.epoch, 'decision.epoch', 0),
         window: int(m.window, 'decision.window', -1),
         leaseSeconds: bounded(m.leaseSeconds, 'decision.leaseSeconds', 0, 86400, true),
-        part: readDecisionPart(m.part, 'decision.part'),
+        part:
+          version === PACKED_VERSION
+            ? unpackPart(m.part, 'decision.part')
+            : readDecisionPart(m.part, 'decision.part'),
       };
     }
     case 'error': {

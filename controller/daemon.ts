@@ -31,7 +31,9 @@ import {
   type ErrorCode,
   type Message,
   type ProtocolVersion,
+  PACKED_VERSION,
 } from './protocol.js';
+import { packedIngressEncoder } from './packed-decision.js';
 import { readReportRow } from './report-reader.js';
 import { RoundBook } from './round-book.js';
 import { Split, splitDecisionFor } from './split.js';
@@ -305,7 +307,7 @@ export class ControllerDaemon {
     service: string,
     version: ProtocolVersion,
   ): void {
-    const inst = this.book.register(id, instance, role, service, this.clock());
+    const inst = this.book.register(id, instance, role, service, this.clock(), version);
     this.metrics.instances.set(this.book.size);
     this.log.info({ instance, role, service, version }, 'instance registered');
     // A welcome of v 2 answers a register of v 2: the instance may pack its reports.
@@ -331,14 +333,15 @@ export class ControllerDaemon {
     const inst = this.book.get(key);
     const part = splitDecisionFor(c.decision, this.book.demands(), key);
     if (inst === undefined || part === undefined) return;
-    this.send(inst.address, {
+    const decision: ControllerMessage = {
       type: 'decision',
       session: this.session,
       epoch: c.decision.epoch,
       window,
       leaseSeconds: lease,
       part,
-    });
+    };
+    this.post(inst.address, encodeMessage(decision, inst.version));
   }
 
   private onReport(
@@ -412,14 +415,23 @@ export class ControllerDaemon {
     const now = this.clock();
     this.current = { decision, window, expiresAtSeconds: now + decision.ttlSeconds };
     const shared = { session: this.session, epoch, window, leaseSeconds: decision.ttlSeconds };
+    // `live()` and `demands()` list the instances in the same order.
+    const live = this.book.live();
     const split = new Split(decision, this.book.demands());
     const encode = decisionEncoder(shared);
     const encodeIngress = ingressPartEncoder(shared, split);
-    split.instances.forEach((inst, i) => {
-      const address = this.book.get(inst.id)?.address;
-      if (address === undefined) return;
-      this.post(address, inst.role === 'ingress' ? encodeIngress(i) : encode(split.part(i)));
-    });
+    const encodePacked = packedIngressEncoder(shared, split);
+    for (let i = 0; i < live.length; i++) {
+      const inst = live[i]!;
+      let body: Uint8Array;
+      if (inst.version === PACKED_VERSION)
+        body =
+          inst.role === 'ingress'
+            ? encodePacked(i)
+            : encodeMessage({ type: 'decision', ...shared, part: split.part(i) }, PACKED_VERSION);
+      else body = inst.role === 'ingress' ? encodeIngress(i) : encode(split.part(i));
+      this.post(inst.address, body);
+    }
     this.totals.decisions++;
     this.metrics.decisions.inc({ trigger });
     this.metrics.epoch.set(epoch);

@@ -15,12 +15,23 @@ import type {
   ServiceDecision,
   TenantDecision,
 } from '../sim-cluster/enforcement.js';
-import { LIMITS, PROTOCOL_VERSION, type DecisionMessage, type DecisionPart } from './protocol.js';
+import { KNOB, PACKED_KNOBS, PACKED_PART_FIELDS } from './packed-decision.js';
 import {
+  LIMITS,
+  PACKED_VERSION,
+  PROTOCOL_VERSION,
+  type DecisionMessage,
+  type DecisionPart,
+} from './protocol.js';
+import {
+  arraySize,
   atEnd,
   BAIL,
   begin,
+  binLength,
   end,
+  float64At,
+  here,
   int,
   isAt,
   key,
@@ -28,6 +39,8 @@ import {
   nameString,
   num,
   once,
+  peek,
+  skip,
   table,
   wireKey,
   type KeyTable,
@@ -48,13 +61,14 @@ const KNOB_COUNT = 5;
 
 const T_DECISION = table(DECISION_KEYS);
 const DECISION_TYPE = wireKey('decision');
-const T_PART = table(['tenants', 'services']);
 const T_TENANT = table(TENANT_KEYS);
 /** A service's per-tenant overrides: the admission knobs only. */
 const T_KNOBS = table(TENANT_KEYS.slice(0, KNOB_COUNT));
 const T_RATE = table(['ratePerSecond', 'burst']);
 const SLACK = wireKey('slack');
 const T_SERVICE = table(['concurrencyLimit', 'queueDelayThreshold', 'tenants']);
+const T_PACKED_PART = table(PACKED_PART_FIELDS);
+const T_PACKED_KNOBS = table(PACKED_KNOBS);
 
 /** The decision in `body`, validated, or null to let the generic path decide. */
 export function readDecision(body: Uint8Array): DecisionMessage | null {
@@ -79,12 +93,14 @@ function decisionMessage(): DecisionMessage {
   let window = 0;
   let leaseSeconds = 0;
   let part: DecisionPart = {};
+  let version = 0;
   for (let i = 0; i < DECISION_KEYS.length; i++) {
     k = key(T_DECISION, k);
     seen = once(seen, k);
     switch (k) {
       case 0:
-        if (num() !== PROTOCOL_VERSION) throw BAIL;
+        version = num();
+        if (version !== PROTOCOL_VERSION && version !== PACKED_VERSION) throw BAIL;
         break;
       case 1:
         if (!isAt(DECISION_TYPE)) throw BAIL;
@@ -106,22 +122,52 @@ function decisionMessage(): DecisionMessage {
         part = decisionPart();
     }
   }
+  // The part's form must be its version's (either, for a part without tenants).
+  if (partForm !== 0 && partForm !== version) throw BAIL;
   return { type: 'decision', session, epoch, window, leaseSeconds, part };
 }
 
+/**
+ * The form of the part read last: 1 (a `tenants` map), 2 (packed: docs/protocol.md 5.4.1)
+ * or 0 (no tenants: either). Told apart by the part itself, so that `v` may come after it.
+ */
+let partForm = 0;
+
 function decisionPart(): DecisionPart {
   const n = mapSize();
-  if (n > 2) throw BAIL;
+  if (n > PACKED_PART_FIELDS.length) throw BAIL;
   let tenants: Record<string, TenantDecision> | undefined;
   let services: Record<string, ServiceDecision> | undefined;
   let seen = 0;
-  let k = 2;
+  let k: number = PACKED_PART_FIELDS.length;
+  let tenantCount = 0;
+  let columnCount = 0;
+  let numbersAt = 0;
+  let numbersLength = 0;
+  partForm = 0;
   for (let i = 0; i < n; i++) {
-    k = key(T_PART, k);
+    k = key(T_PACKED_PART, k);
     seen = once(seen, k);
-    if (k === 0) tenants = tenantMap();
-    else services = serviceMap();
+    if (k === 0) {
+      const b = peek();
+      if ((b >= 0x90 && b <= 0x9f) || b === 0xdc) tenantCount = packedTenantNames();
+      else {
+        tenants = tenantMap();
+        partForm = PROTOCOL_VERSION;
+      }
+    } else if (k === 1) columnCount = packedKnobColumns();
+    else if (k === 2) {
+      numbersLength = binLength();
+      numbersAt = here();
+      skip(numbersLength);
+    } else services = serviceMap();
   }
+  if (tenants === undefined && (seen & 7) !== 0) {
+    // Packed: tenants, knobs and numbers all there, the numbers a whole table.
+    if ((seen & 7) !== 7 || numbersLength !== tenantCount * columnCount * 8) throw BAIL;
+    tenants = packedTenants(tenantCount, columnCount, numbersAt);
+    partForm = PACKED_VERSION;
+  } else if ((seen & 6) !== 0) throw BAIL;
   // The generic path sets `tenants` before `services`, whatever the wire order.
   const part: {
     tenants?: Record<string, TenantDecision>;
@@ -130,6 +176,91 @@ function decisionPart(): DecisionPart {
   if (tenants !== undefined) part.tenants = tenants;
   if (services !== undefined) part.services = services;
   return part;
+}
+
+/** The tenants of a packed part (until its table is read), reused from message to message. */
+const packedNames: string[] = [];
+/** A packed part's columns: the knob index of each. */
+const packedColumns = new Int32Array(PACKED_KNOBS.length);
+/** One tenant's knobs by index (NaN: left out). */
+const row = new Float64Array(PACKED_KNOBS.length);
+
+function packedTenantNames(): number {
+  const n = arraySize();
+  if (n > LIMITS.tenants) throw BAIL;
+  const seen = n > 16 ? new Set<string>() : null;
+  for (let i = 0; i < n; i++) {
+    const name = nameString();
+    if (seen === null) {
+      for (let j = 0; j < i; j++) if (packedNames[j] === name) throw BAIL;
+    } else if (seen.has(name)) throw BAIL;
+    else seen.add(name);
+    packedNames[i] = name;
+  }
+  packedNames.length = n;
+  return n;
+}
+
+/** A packed part's `knobs`: table names in the table's order, each once. */
+function packedKnobColumns(): number {
+  const n = arraySize();
+  if (n > PACKED_KNOBS.length) throw BAIL;
+  let c: number = PACKED_KNOBS.length;
+  let last = -1;
+  for (let i = 0; i < n; i++) {
+    c = key(T_PACKED_KNOBS, c);
+    if (c <= last) throw BAIL;
+    packedColumns[i] = last = c;
+  }
+  return n;
+}
+
+function packedTenants(count: number, columns: number, at: number): Record<string, TenantDecision> {
+  const out: Record<string, TenantDecision> = {};
+  for (let t = 0, p = at; t < count; t++) {
+    row.fill(NaN);
+    for (let j = 0; j < columns; j++, p += 8) row[packedColumns[j]!] = float64At(p);
+    out[packedNames[t]!] = knobRow();
+  }
+  return out;
+}
+
+/** `row` → a tenant's knobs, each checked as `knobs` checks it (-0 read as 0). */
+function knobRow(): TenantDecision {
+  const out: { -readonly [K in keyof TenantDecision]: TenantDecision[K] } = {};
+  let x = row[KNOB.weight]!;
+  if (x === x) out.weight = positiveValue(x);
+  x = row[KNOB.priority]!;
+  if (x === x) {
+    if (!Number.isFinite(x)) throw BAIL;
+    out.priority = x + 0;
+  }
+  x = row[KNOB.concurrencyLimit]!;
+  if (x === x) out.concurrencyLimit = positiveValue(x);
+  x = row[KNOB.queueDelayThreshold]!;
+  if (x === x) out.queueDelayThreshold = positiveValue(x);
+  x = row[KNOB.admitProbability]!;
+  if (x === x) {
+    if (!(x >= 0 && x <= 1)) throw BAIL;
+    out.admitProbability = x + 0;
+  }
+  const rate = row[KNOB.ratePerSecond]!;
+  const burst = row[KNOB.burst]!;
+  if (rate === rate || burst === burst) {
+    if (!(rate >= 0 && burst >= 1)) throw BAIL;
+    out.rateLimit = { ratePerSecond: rate + 0, burst };
+  }
+  x = row[KNOB.slack]!;
+  if (x === x) {
+    if (!(x >= 0 && x < 1)) throw BAIL;
+    out.deadlineAdmission = { slack: x + 0 };
+  }
+  return out;
+}
+
+function positiveValue(x: number): number {
+  if (!(x > 0)) throw BAIL;
+  return x;
 }
 
 function tenantMap(): Record<string, TenantDecision> {

@@ -5,7 +5,12 @@
  * longer than the timeout.
  */
 import type { Signals } from '../sim-cluster/signals.js';
-import type { ReportMessage, Role } from './protocol.js';
+import {
+  PROTOCOL_VERSION,
+  type ProtocolVersion,
+  type ReportMessage,
+  type Role,
+} from './protocol.js';
 import { aggregateRows, ReportRow, ROW, TENANT_STRIDE } from './report-rows.js';
 import type { InstanceDemand } from './split.js';
 
@@ -17,6 +22,8 @@ export interface Instance {
   readonly id: string;
   readonly role: Role;
   readonly service: string;
+  /** The version it registered in: 2 receives packed decisions (docs/protocol.md 5.4.1). */
+  readonly version: ProtocolVersion;
   lastSeenSeconds: number;
   /** Demand per tenant in its latest report (what the splitter divides by). */
   demand: Record<string, number>;
@@ -48,7 +55,14 @@ export class RoundBook {
    * Registers (or re-registers) the instance `id` connected as routing id `address`; an
    * older connection of the same id is dropped.
    */
-  register(address: Buffer, id: string, role: Role, service: string, nowSeconds: number): Instance {
+  register(
+    address: Buffer,
+    id: string,
+    role: Role,
+    service: string,
+    nowSeconds: number,
+    version: ProtocolVersion = PROTOCOL_VERSION,
+  ): Instance {
     const key = address.toString('hex');
     const older = this.keyOfId.get(id);
     if (older !== undefined && older !== key) this.remove(older);
@@ -62,6 +76,7 @@ export class RoundBook {
       id,
       role,
       service,
+      version,
       lastSeenSeconds: nowSeconds,
       demand: {},
       filedWindow: same?.filedWindow ?? -1,

@@ -140,6 +140,12 @@ export function binLength(): number {
   return len;
 }
 
+/** The next byte, not read (what kind of value comes next). */
+export function peek(): number {
+  need(1);
+  return bytes[pos]!;
+}
+
 /** Where reading is in the body. */
 export function here(): number {
   return pos;

@@ -298,3 +298,48 @@ test('against a version-1 controller the SDK registers again in version 1 and re
     ['report', 1],
   ]);
 });
+
+test('an instance registered in version 2 gets packed decisions, one in version 1 plain ones; snapshots too', async () => {
+  const d = await daemon(new FixedRatePolicy(100));
+  const bodies = new Map<string, Record<string, unknown>[]>();
+  const dealer = async (instance: string, v: 1 | 2) => {
+    const s = new zmq.Dealer({ linger: 0 });
+    s.connect(d.endpoint);
+    closers.push(async () => s.close());
+    bodies.set(instance, []);
+    void (async () => {
+      try {
+        for await (const [body] of s) bodies.get(instance)!.push(decode(body!) as never);
+      } catch {
+        // Closed.
+      }
+    })();
+    await s.send(
+      encodeMessage({ type: 'register', instance, service: 'ingress', role: 'ingress' }, v),
+    );
+    return s;
+  };
+  const packed = await dealer('in-2', 2);
+  const plain = await dealer('in-1', 1);
+  await until(() => d.instances === 2, 3000, 'both registered');
+  await packed.send(encodeMessage({ type: 'report', ...report(0, [tenant('t', 30)]) }, 2));
+  await plain.send(encodeMessage({ type: 'report', ...report(0, [tenant('t', 10)]) }, 1));
+  const decisions = (instance: string) =>
+    bodies.get(instance)!.filter((b) => b.type === 'decision');
+  await until(() => decisions('in-2').length + decisions('in-1').length === 2, 3000, 'decisions');
+  const [p] = decisions('in-2');
+  const [q] = decisions('in-1');
+  assert.equal(p!.v, 2);
+  assert.deepEqual((p!.part as Record<string, unknown>).tenants, ['t']);
+  assert.deepEqual((p!.part as Record<string, unknown>).knobs, ['ratePerSecond', 'burst']);
+  assert.equal(q!.v, 1);
+  assert.deepEqual(Object.keys((q!.part as { tenants: object }).tenants), ['t']);
+  // Registering again (a reconnect): the snapshot comes in the instance's version.
+  await packed.send(
+    encodeMessage({ type: 'register', instance: 'in-2', service: 'ingress', role: 'ingress' }, 2),
+  );
+  await until(() => decisions('in-2').length === 2, 3000, 'the snapshot');
+  assert.equal(decisions('in-2')[1]!.v, 2);
+  assert.equal(decisions('in-2')[1]!.window, -1);
+  assert.equal(d.totals.rejected, 0);
+});

@@ -147,7 +147,9 @@ test('other messages and invalid decisions are left to the generic path', () => 
   }
   const { part: _part, ...noPart } = shared as typeof shared & { part?: unknown };
   assert.equal(readDecision(encode({ v: 1, type: 'decision', ...noPart, window: 2 })), null);
-  assert.equal(readDecision(encode({ v: 2, ...decision({}) })), null);
+  // A version-1 part under v 2 (packed decisions: packed-decision.test.ts).
+  assert.equal(readDecision(encode({ v: 2, ...decision(ingress) })), null);
+  assert.equal(decodeMessage(encode({ v: 2, ...decision(ingress) })).ok, false);
   assert.equal(readDecision(encode({ v: 1, ...decision({}), more: 1 })), null);
   const trailing = new Uint8Array([...encodeMessage(decision(ingress)), 0xc0]);
   assert.equal(readDecision(trailing), null);

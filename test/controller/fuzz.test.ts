@@ -163,3 +163,94 @@ test('the daemon counts and drops 100,000 random and mutated frames while servin
   }
   assert.ok(served >= 5, `the correct client was served ${served} times`);
 });
+
+/** Packed decisions (docs/protocol.md 5.4.1), what an SDK client welcomed in version 2 gets. */
+const DECISIONS: Uint8Array[] = [
+  encodeMessage(
+    {
+      type: 'decision',
+      session: 'ctl',
+      epoch: 4,
+      window: 3,
+      leaseSeconds: 3,
+      part: {
+        tenants: {
+          gold: { rateLimit: { ratePerSecond: 41.5, burst: 4 }, deadlineAdmission: { slack: 0.1 } },
+          silver: { rateLimit: { ratePerSecond: 0, burst: 1 } },
+        },
+      },
+    },
+    2,
+  ),
+  encodeMessage(
+    {
+      type: 'decision',
+      session: 'ctl',
+      epoch: 5,
+      window: 4,
+      leaseSeconds: 3,
+      part: {
+        tenants: { gold: { weight: 2, priority: 1, concurrencyLimit: 8 }, silver: {} },
+        services: { api: { concurrencyLimit: 12, tenants: { gold: { admitProbability: 0.5 } } } },
+      },
+    },
+    2,
+  ),
+];
+
+test('an SDK client welcomed in version 2 counts and drops 100,000 random and mutated packed decisions', async () => {
+  // A stand-in controller: welcomes the client in version 2, then sends it the frames.
+  const router = new zmq.Router({ linger: 0 });
+  await router.bind('tcp://127.0.0.1:*');
+  closers.push(async () => router.close());
+  const client = new GovernorClient({
+    endpoint: router.lastEndpoint!,
+    instance: 'fuzzed',
+    service: 'api',
+    role: 'service',
+    safe: {},
+  });
+  closers.push(() => client.close());
+  client.start();
+  const [id] = await router.receive();
+  const welcome = {
+    type: 'welcome',
+    session: 'ctl',
+    intervalSeconds: 1,
+    heartbeatSeconds: 1,
+    timeoutSeconds: 3,
+  } as const;
+  await router.send([id!, encodeMessage(welcome, 2)]);
+  await client.waitForWelcome();
+  assert.equal(client.reportVersion, 2);
+
+  const rng = new RngStream(2025, 'fuzz-sdk');
+  for (let n = 0; n < FRAMES; n++) {
+    const kind = rng.nextInt(10);
+    const frame =
+      kind < 2
+        ? randomBytes(rng, rng.nextInt(200))
+        : mutate(rng, DECISIONS[rng.nextInt(DECISIONS.length)]!);
+    await router.send([id!, frame]);
+  }
+  // Then a valid decision of a new session (a restarted controller): it must be in force.
+  const part = { tenants: { gold: { rateLimit: { ratePerSecond: 7, burst: 2 } } } };
+  const last = {
+    type: 'decision',
+    session: 'new',
+    epoch: 1,
+    window: 4242,
+    leaseSeconds: 60,
+    part,
+  } as const;
+  const answered = client.waitForDecision(4242, 20_000);
+  await router.send([id!, encodeMessage(last, 2)]);
+  await answered;
+  assert.deepEqual(client.inForce().part, part);
+  const { malformed, decisions } = client.totals;
+  assert.ok(malformed > 0.3 * FRAMES, `malformed ${malformed} of ${FRAMES}`);
+  // Every frame was handled: counted as malformed, or decoded (a decision, accepted or not).
+  assert.ok(malformed + decisions <= FRAMES + 1);
+  // Some mutations stay valid: the packed reader was exercised past the refusals.
+  assert.ok(decisions > 1, `${decisions} decisions accepted`);
+});
