@@ -42,8 +42,8 @@ import {
   begin,
   binLength,
   bool,
+  copyFloat64s,
   end,
-  float64At,
   here,
   indexOf,
   int,
@@ -268,13 +268,15 @@ function packedNumbers(row: ReportRow, at: number, length: number): void {
   const count = row.tenantCount;
   if (length !== count * PACKED_STRIDE * 8) throw BAIL;
   const v = row.values;
+  copyFloat64s(at, count * PACKED_STRIDE, v);
   for (let t = 0, i = 0; t < count; t++) {
     for (let c = 0; c < PACKED_STRIDE; c++, i++) {
-      const x = float64At(at + 8 * i);
+      const x = v[i]!;
+      if (x >= 0 && x < Infinity) continue;
       if (c === PACKED_RATE && x === PACKED_NO_RATE) v[i] = NaN;
-      else if (!(x >= 0 && x < Infinity) || (c === PACKED_PERCENTILE && x > 100)) throw BAIL;
-      else v[i] = x;
+      else throw BAIL;
     }
+    if (v[i - PACKED_STRIDE + PACKED_PERCENTILE]! > 100) throw BAIL;
   }
 }
 

@@ -162,6 +162,21 @@ export function float64At(at: number): number {
   return view.getFloat64(at, true);
 }
 
+/** Whether this machine stores a float 64 little-endian, as the protocol sends it. */
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
+/**
+ * The `count` little-endian float 64s at `at` in the body into `out` (from index 0): one
+ * byte copy where the machine is little-endian, instead of a read per number (a packed
+ * report holds 208 of them).
+ */
+export function copyFloat64s(at: number, count: number, out: Float64Array): void {
+  if (at + 8 * count > bytes.length || count > out.length) throw BAIL;
+  if (LITTLE_ENDIAN) {
+    new Uint8Array(out.buffer, out.byteOffset, 8 * count).set(bytes.subarray(at, at + 8 * count));
+  } else for (let i = 0; i < count; i++) out[i] = view.getFloat64(at + 8 * i, true);
+}
+
 /** Length of a string header (fixstr, str8, str16). */
 export function stringLength(): number {
   need(1);
