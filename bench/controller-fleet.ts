@@ -29,7 +29,8 @@ export interface FleetConfig {
   readonly warmup: number;
   /**
    * The protocol version to register with and, as the SDK does once welcomed in it, to
-   * send reports in (2: packed, docs/protocol.md 5.3.1).
+   * send reports in (2: packed, docs/protocol.md 5.3.1); the daemon answers a fleet of
+   * version 2 with packed decisions (5.4.1), which `decodeMessage` reads.
    */
   readonly version: ProtocolVersion;
 }

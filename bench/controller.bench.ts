@@ -25,11 +25,12 @@
  * Also one instance's round trip through the SDK's `GovernorClient`.
  *
  * Variants, each labelled in the output: `GOVERNOR_BENCH_PROTOCOL=1` has the fleets
- * speak protocol version 1 (reports as maps) instead of 2 (packed, what the SDK speaks
- * with this daemon); `GOVERNOR_BENCH_FLEET_NICE=19` runs the fleets at nice 19 within
- * the bench's scheduling group, so that they take only the CPU the daemon leaves, as
- * clients on their own machines would. The headline figure is the default: version 2,
- * fleets at the daemon's priority (controller/README.md weighs the two).
+ * speak protocol version 1 (reports and decisions as maps) instead of 2 (both packed,
+ * what the SDK speaks with this daemon); `GOVERNOR_BENCH_FLEET_NICE=19` runs the fleets
+ * at nice 19 within the bench's scheduling group, so that they take only the CPU the
+ * daemon leaves, as clients on their own machines would. The headline figure is the
+ * default: version 2, fleets at the daemon's priority (controller/README.md weighs the
+ * two).
  */
 import { fork } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -80,8 +81,9 @@ function fleetNice(): number {
 }
 
 /**
- * `GOVERNOR_BENCH_PROTOCOL=1` has the fleets speak protocol version 1 (reports as maps);
- * by default they speak 2 (packed reports), as SDK clients do with this daemon.
+ * `GOVERNOR_BENCH_PROTOCOL=1` has the fleets speak protocol version 1 (reports and
+ * decisions as maps); by default they speak 2 (both packed), as SDK clients do with this
+ * daemon.
  */
 function protocolVersion(): ProtocolVersion {
   const raw = process.env.GOVERNOR_BENCH_PROTOCOL;
@@ -197,6 +199,19 @@ function threadCpuMs(): Map<string, number> {
   return out;
 }
 
+/**
+ * Times the JavaScript thread went to sleep (voluntary context switches, Linux /proc;
+ * NaN elsewhere): each is a wake-up later, and on a busy machine a wait for a core.
+ */
+function mainThreadSleeps(): number {
+  try {
+    const status = readFileSync(`/proc/${process.pid}/task/${process.pid}/status`, 'utf8');
+    return Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
 function threadFigures(before: Map<string, number>, after: Map<string, number>): BenchFigure[] {
   if (after.size === 0) return [];
   const used = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
@@ -265,9 +280,15 @@ async function runFleets(
     };
     const cpu = process.cpuUsage();
     const threadsBefore = threadCpuMs();
+    const sleepsBefore = mainThreadSleeps();
     for (const c of children) c.send(go);
     const fleets = (await Promise.all(done)) as Done[];
     const threads = threadFigures(threadsBefore, threadCpuMs());
+    threads.push({
+      label: '  the JavaScript thread went to sleep, times per second',
+      value: (mainThreadSleeps() - sleepsBefore) / (WARMUP + ROUNDS),
+      unit: '',
+    });
     const used = process.cpuUsage(cpu);
     return { fleets, cpuMs: (used.user + used.system) / 1000, threads };
   } finally {
@@ -299,7 +320,7 @@ export async function run(): Promise<BenchFigure[]> {
       value: nice,
       unit: '',
     },
-    { label: 'protocol version of the reports (2: packed)', value: version, unit: '' },
+    { label: 'protocol version of reports and decisions (2: packed)', value: version, unit: '' },
   ];
   try {
     const single = await singleRoundTrips(daemon, 500);

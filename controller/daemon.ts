@@ -69,6 +69,11 @@ export interface DaemonOptions {
  */
 export const BETWEEN_ROUNDS_MS = 100;
 
+/** While a round is open and no message is queued: how long to wait before looking again. */
+export const DRAIN_PAUSE_MS = 1;
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** One decided round. */
 export interface RoundStats {
   readonly window: number;
@@ -123,6 +128,8 @@ export class ControllerDaemon {
   private current: Current | null = null;
   private lastEpoch = 0;
   private readonly lastErrorAt = new Map<string, number>();
+  /** A round's decision bodies, encoded before any is sent (`closeRound`). */
+  private readonly outgoing: Uint8Array[] = [];
   private receiving: Promise<void> = Promise.resolve();
 
   private constructor(private readonly options: DaemonOptions) {
@@ -224,13 +231,47 @@ export class ControllerDaemon {
 
   // ---- receiving -------------------------------------------------------------------
 
+  /**
+   * Between rounds, waits on the socket for each message. While a round is open, drains
+   * what is queued without waiting and, when nothing is, sleeps `DRAIN_PAUSE_MS` on a
+   * timer: the reports of a round come as a burst from up to 1,000 connections, and
+   * waiting on the socket for each of them put the JavaScript thread to sleep and woke it
+   * again hundreds of times a round (~390 voluntary context switches a window in the
+   * controller bench), each time re-arming zeromq.js's poll of the socket and, on a busy
+   * machine, queuing again for a core. Draining costs the round at most one pause after
+   * its last report.
+   */
   private async receiveLoop(): Promise<void> {
     try {
       // `receive` rather than `for await`: the async iterator adds a promise per message.
-      while (!this.router.closed) this.handle(await this.router.receive());
+      while (!this.router.closed) {
+        this.handle(await this.router.receive());
+        while (this.book.pending() && !this.router.closed) {
+          if (!(await this.drain())) await pause(DRAIN_PAUSE_MS);
+        }
+      }
     } catch (error) {
       if (!this.router.closed) this.log.error({ err: error }, 'receive loop failed');
     }
+  }
+
+  /** Handles every message already queued, without waiting; whether there was one. */
+  private async drain(): Promise<boolean> {
+    let any = false;
+    // A timeout of 0: zeromq.js then reads without polling, and refuses with EAGAIN
+    // when the queue is empty.
+    this.router.receiveTimeout = 0;
+    try {
+      for (;;) {
+        this.handle(await this.router.receive());
+        any = true;
+      }
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EAGAIN') throw error;
+    } finally {
+      if (!this.router.closed) this.router.receiveTimeout = -1;
+    }
+    return any;
   }
 
   /** Handles one multipart message; never throws. */
@@ -421,17 +462,23 @@ export class ControllerDaemon {
     const encode = decisionEncoder(shared);
     const encodeIngress = ingressPartEncoder(shared, split);
     const encodePacked = packedIngressEncoder(shared, split);
+    // Every decision is encoded before the first is sent: each send wakes ZeroMQ's I/O
+    // thread and, through it, the instances, which then compete for the cores while the
+    // rest are still being encoded.
+    const bodies = this.outgoing;
+    bodies.length = live.length;
     for (let i = 0; i < live.length; i++) {
       const inst = live[i]!;
-      let body: Uint8Array;
       if (inst.version === PACKED_VERSION)
-        body =
+        bodies[i] =
           inst.role === 'ingress'
             ? encodePacked(i)
             : encodeMessage({ type: 'decision', ...shared, part: split.part(i) }, PACKED_VERSION);
-      else body = inst.role === 'ingress' ? encodeIngress(i) : encode(split.part(i));
-      this.post(inst.address, body);
+      else bodies[i] = inst.role === 'ingress' ? encodeIngress(i) : encode(split.part(i));
     }
+    for (let i = 0; i < live.length; i++) this.post(live[i]!.address, bodies[i]!);
+    // Not to keep the bodies alive until the next round.
+    bodies.length = 0;
     this.totals.decisions++;
     this.metrics.decisions.inc({ trigger });
     this.metrics.epoch.set(epoch);

@@ -200,7 +200,9 @@ const DECISIONS: Uint8Array[] = [
 
 test('an SDK client welcomed in version 2 counts and drops 100,000 random and mutated packed decisions', async () => {
   // A stand-in controller: welcomes the client in version 2, then sends it the frames.
-  const router = new zmq.Router({ linger: 0 });
+  // `mandatory`: a send waits while the client's queue is full instead of dropping the
+  // frame, so the last, valid decision cannot be lost behind a slow client.
+  const router = new zmq.Router({ linger: 0, mandatory: true });
   await router.bind('tcp://127.0.0.1:*');
   closers.push(async () => router.close());
   const client = new GovernorClient({
