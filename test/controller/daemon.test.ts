@@ -174,19 +174,21 @@ test('the daemon counts a guarded policy switching to its fallback when a report
 });
 
 test('an instance reporting every window sends no heartbeats and stays live; silent, it heartbeats', async () => {
-  const d = await daemon(new FixedRatePolicy(100), { heartbeatSeconds: 0.1, timeoutSeconds: 0.5 });
+  // A timeout of 1 s, under the 150 windows' 1.5 s or more (so an instance kept live by
+  // nothing but heartbeats would time out), and above a busy machine's scheduling stalls.
+  const d = await daemon(new FixedRatePolicy(100), { heartbeatSeconds: 0.1, timeoutSeconds: 1 });
   const c = await client(d.endpoint, 'in-a', 'ingress', 'ingress', { heartbeatSeconds: 0.1 });
   const before = c.totals.heartbeats;
-  // 60 windows of ~10-15 ms: an instance heartbeating regardless would send 6 or more;
+  // 150 windows of ~10-15 ms: an instance heartbeating regardless would send 15 or more;
   // under the rule one is sent only after a tick with no report, i.e. a stall of 100 ms.
-  for (let w = 0; w < 60; w++) {
+  for (let w = 0; w < 150; w++) {
     const answer = c.waitForDecision(w);
     c.report(report(w, [tenant('t', 3)]));
     await answer;
     await new Promise((r) => setTimeout(r, 10));
     assert.equal(d.instances, 1, `window ${w}: the instance timed out`);
   }
-  assert.ok(c.totals.heartbeats - before <= 3, `${c.totals.heartbeats - before} heartbeats sent`);
+  assert.ok(c.totals.heartbeats - before <= 5, `${c.totals.heartbeats - before} heartbeats sent`);
   const quiet = c.totals.heartbeats;
   await until(() => c.totals.heartbeats >= quiet + 4, 3000, 'heartbeats once reports stop');
   assert.equal(d.instances, 1);
