@@ -12,9 +12,8 @@ import {
 } from '../../controller/codec.js';
 import { PACKED_TENANT_FIELDS } from '../../controller/codec-parts.js';
 import { MAX_MESSAGE_BYTES, type DecisionPart, type Message } from '../../controller/protocol.js';
-import { Split, type InstanceDemand } from '../../controller/split.js';
-import type { Decision } from '../../sim-cluster/enforcement.js';
-import { report, service, tenant } from './fixtures.js';
+import { Split } from '../../controller/split.js';
+import { ingressCase, ingressDecisionArb, report, service, tenant } from './fixtures.js';
 
 const EXAMPLES: Message[] = [
   { type: 'register', instance: 'api-1', service: 'api', role: 'service' },
@@ -181,48 +180,11 @@ test("a round's decision messages built on a shared header are byte for byte enc
   }
 });
 
-const knob = fc.oneof(
-  fc.constant(undefined),
-  fc.double({ min: 0, max: 1e6, noNaN: true }),
-  fc.constantFrom(0, 1, 7, 0.5, Number.POSITIVE_INFINITY),
-);
-const ingressDecisionArb = fc.record({
-  tenants: fc.dictionary(
-    fc.constantFrom('t', 'gold', '10', '2', 'x y'),
-    fc.record({ rate: knob, burst: knob, slack: fc.option(fc.constantFrom(0, 0.25)) }),
-  ),
-  demands: fc.array(
-    fc.dictionary(fc.constantFrom('t', 'gold', '10', '2'), fc.nat(50), { maxKeys: 3 }),
-    { minLength: 1, maxLength: 4 },
-  ),
-});
-
 test("an ingress part written straight into bytes is byte for byte its split part's encoding", () => {
   const shared = { session: 'f00d', epoch: 12, window: 40, leaseSeconds: 3 };
   fc.assert(
-    fc.property(ingressDecisionArb, ({ tenants, demands }) => {
-      const decision: Decision = {
-        epoch: 12,
-        ttlSeconds: 3,
-        tenants: Object.fromEntries(
-          Object.entries(tenants).map(([name, k]) => [
-            name,
-            {
-              ...(k.slack === null ? {} : { deadlineAdmission: { slack: k.slack } }),
-              ...(k.rate === undefined
-                ? {}
-                : { rateLimit: { ratePerSecond: k.rate, burst: k.burst ?? 1 } }),
-              ...(k.burst === undefined ? {} : { weight: k.burst + 1 }),
-            },
-          ]),
-        ),
-      };
-      const instances: InstanceDemand[] = demands.map((demand, i) => ({
-        id: `in-${i}`,
-        role: 'ingress',
-        service: 'gw',
-        demand,
-      }));
+    fc.property(ingressDecisionArb, (drawn) => {
+      const { decision, instances } = ingressCase(drawn);
       const split = new Split(decision, instances);
       const encodeIngress = ingressPartEncoder(shared, split);
       const encodeAny = decisionEncoder(shared);

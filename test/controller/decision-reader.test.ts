@@ -11,15 +11,9 @@ import {
 import { readDecision } from '../../controller/decision-reader.js';
 import { readHeartbeat } from '../../controller/report-reader.js';
 import type { DecisionMessage, DecisionPart } from '../../controller/protocol.js';
+import { DECISION_SHARED as shared, INGRESS_PART, SERVICE_PART, keyOrder } from './fixtures.js';
 
-const shared = { session: 's-7f3a', epoch: 12, window: 11, leaseSeconds: 3 };
 const decision = (part: DecisionPart): DecisionMessage => ({ type: 'decision', ...shared, part });
-
-/** Every map's keys, depth first: equal messages built in another key order differ here. */
-function keyOrder(value: unknown): string[] {
-  if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([k, v]) => [k, ...keyOrder(v)]);
-}
 
 /** The fast result equals the generic one, values by Object.is and keys in the same order. */
 function assertSame(fast: DecisionMessage | null, body: Uint8Array): void {
@@ -28,29 +22,8 @@ function assertSame(fast: DecisionMessage | null, body: Uint8Array): void {
   assert.deepEqual(keyOrder(fast), keyOrder(generic.ok ? generic.message : null));
 }
 
-const ingress: DecisionPart = {
-  tenants: {
-    gold: { rateLimit: { ratePerSecond: 412.75, burst: 41.2 }, deadlineAdmission: { slack: 0.2 } },
-    silver: { rateLimit: { ratePerSecond: 0, burst: 1 } },
-    bronze: { rateLimit: { ratePerSecond: Infinity, burst: Infinity } },
-    '7': { deadlineAdmission: { slack: 0 } },
-  },
-};
-const service: DecisionPart = {
-  tenants: {
-    gold: { weight: 4, priority: 2, concurrencyLimit: 30.5, admitProbability: 1 },
-    silver: { weight: 0.5, priority: -1.5, queueDelayThreshold: 0.05, admitProbability: 0 },
-    bronze: {},
-  },
-  services: {
-    api: {
-      concurrencyLimit: 120,
-      queueDelayThreshold: 0.2,
-      tenants: { gold: { concurrencyLimit: 12 }, bronze: { admitProbability: 0.25 } },
-    },
-    db: {},
-  },
-};
+const ingress = INGRESS_PART;
+const service = SERVICE_PART;
 
 test('decisions of every shape take the fast path and decode equal to the generic path', () => {
   const parts: DecisionPart[] = [

@@ -1,9 +1,11 @@
 /** Shared helpers for the controller tests: reports, policies, waiting. */
+import fc from 'fast-check';
 import { pino } from 'pino';
+import type { InstanceDemand } from '../../controller/split.js';
 import { REJECT_REASONS, type Decision } from '../../sim-cluster/enforcement.js';
 import type { Signals, TenantSignals } from '../../sim-cluster/signals.js';
 import type { Policy } from '../../policies/policy.js';
-import type { ReportMessage, ServiceReport } from '../../controller/protocol.js';
+import type { DecisionPart, ReportMessage, ServiceReport } from '../../controller/protocol.js';
 
 export const silent = pino({ level: 'silent' });
 
@@ -103,3 +105,90 @@ export async function until(
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+const knob = fc.oneof(
+  fc.constant(undefined),
+  fc.double({ min: 0, max: 1e6, noNaN: true }),
+  fc.constantFrom(0, 1, 7, 0.5, Number.POSITIVE_INFINITY),
+);
+
+/** Per-tenant ingress knobs (rate, burst, deadline slack) and 1-4 instances' demands. */
+export const ingressDecisionArb = fc.record({
+  tenants: fc.dictionary(
+    fc.constantFrom('t', 'gold', '10', '2', 'x y'),
+    fc.record({ rate: knob, burst: knob, slack: fc.option(fc.constantFrom(0, 0.25)) }),
+  ),
+  demands: fc.array(
+    fc.dictionary(fc.constantFrom('t', 'gold', '10', '2'), fc.nat(50), { maxKeys: 3 }),
+    { minLength: 1, maxLength: 4 },
+  ),
+});
+
+/** The decision (epoch 12) and the ingress instances of gateway `gw` an arbitrary draws. */
+export function ingressCase({
+  tenants,
+  demands,
+}: typeof ingressDecisionArb extends fc.Arbitrary<infer T> ? T : never): {
+  decision: Decision;
+  instances: InstanceDemand[];
+} {
+  const decision: Decision = {
+    epoch: 12,
+    ttlSeconds: 3,
+    tenants: Object.fromEntries(
+      Object.entries(tenants).map(([name, k]) => [
+        name,
+        {
+          ...(k.slack === null ? {} : { deadlineAdmission: { slack: k.slack } }),
+          ...(k.rate === undefined
+            ? {}
+            : { rateLimit: { ratePerSecond: k.rate, burst: k.burst ?? 1 } }),
+          ...(k.burst === undefined ? {} : { weight: k.burst + 1 }),
+        },
+      ]),
+    ),
+  };
+  const instances = demands.map((demand, i) => ({
+    id: `in-${i}`,
+    role: 'ingress' as const,
+    service: 'gw',
+    demand,
+  }));
+  return { decision, instances };
+}
+
+/** The envelope of the decision messages the codec tests build. */
+export const DECISION_SHARED = { session: 's-7f3a', epoch: 12, window: 11, leaseSeconds: 3 };
+
+/** Every map's keys, depth first: equal messages built in another key order differ here. */
+export function keyOrder(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) => [k, ...keyOrder(v)]);
+}
+
+/** An ingress decision part: rate limits (zero and unbounded among them) and deadline slack. */
+export const INGRESS_PART: DecisionPart = {
+  tenants: {
+    gold: { rateLimit: { ratePerSecond: 412.75, burst: 41.2 }, deadlineAdmission: { slack: 0.2 } },
+    silver: { rateLimit: { ratePerSecond: 0, burst: 1 } },
+    bronze: { rateLimit: { ratePerSecond: Infinity, burst: Infinity } },
+    '7': { deadlineAdmission: { slack: 0 } },
+  },
+};
+
+/** A service decision part: every per-tenant knob, service-wide limits and overrides. */
+export const SERVICE_PART: DecisionPart = {
+  tenants: {
+    gold: { weight: 4, priority: 2, concurrencyLimit: 30.5, admitProbability: 1 },
+    silver: { weight: 0.5, priority: -1.5, queueDelayThreshold: 0.05, admitProbability: 0 },
+    bronze: {},
+  },
+  services: {
+    api: {
+      concurrencyLimit: 120,
+      queueDelayThreshold: 0.2,
+      tenants: { gold: { concurrencyLimit: 12 }, bronze: { admitProbability: 0.25 } },
+    },
+    db: {},
+  },
+};

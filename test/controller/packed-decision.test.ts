@@ -3,21 +3,21 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { decode, encode } from '@msgpack/msgpack';
-import type { Decision } from '../../sim-cluster/enforcement.js';
 import { decodeGeneric, decodeMessage, encodeMessage } from '../../controller/codec.js';
 import { readDecision } from '../../controller/decision-reader.js';
 import { PACKED_KNOBS, packedIngressEncoder, packPart } from '../../controller/packed-decision.js';
 import type { DecisionMessage, DecisionPart } from '../../controller/protocol.js';
-import { Split, type InstanceDemand } from '../../controller/split.js';
+import { Split } from '../../controller/split.js';
+import {
+  DECISION_SHARED as shared,
+  INGRESS_PART,
+  SERVICE_PART,
+  ingressCase,
+  ingressDecisionArb,
+  keyOrder,
+} from './fixtures.js';
 
-const shared = { session: 's-7f3a', epoch: 12, window: 11, leaseSeconds: 3 };
 const decision = (part: DecisionPart): DecisionMessage => ({ type: 'decision', ...shared, part });
-
-/** Every map's keys, depth first: equal messages built in another key order differ here. */
-function keyOrder(value: unknown): string[] {
-  if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([k, v]) => [k, ...keyOrder(v)]);
-}
 
 /** A part encoded in version 1 and packed decodes to equal messages, keys in one order. */
 function assertSameInBoth(part: DecisionPart): void {
@@ -29,29 +29,8 @@ function assertSameInBoth(part: DecisionPart): void {
   assert.deepEqual(keyOrder(v2), keyOrder(v1));
 }
 
-const ingress: DecisionPart = {
-  tenants: {
-    gold: { rateLimit: { ratePerSecond: 412.75, burst: 41.2 }, deadlineAdmission: { slack: 0.2 } },
-    silver: { rateLimit: { ratePerSecond: 0, burst: 1 } },
-    bronze: { rateLimit: { ratePerSecond: Infinity, burst: Infinity } },
-    '7': { deadlineAdmission: { slack: 0 } },
-  },
-};
-const service: DecisionPart = {
-  tenants: {
-    gold: { weight: 4, priority: 2, concurrencyLimit: 30.5, admitProbability: 1 },
-    silver: { weight: 0.5, priority: -1.5, queueDelayThreshold: 0.05, admitProbability: 0 },
-    bronze: {},
-  },
-  services: {
-    api: {
-      concurrencyLimit: 120,
-      queueDelayThreshold: 0.2,
-      tenants: { gold: { concurrencyLimit: 12 }, bronze: { admitProbability: 0.25 } },
-    },
-    db: {},
-  },
-};
+const ingress = INGRESS_PART;
+const service = SERVICE_PART;
 
 test('a packed decision decodes to the same message as its version-1 form, by either path', () => {
   const parts: DecisionPart[] = [{}, { tenants: {} }, { services: {} }, ingress, service];
@@ -199,47 +178,10 @@ test('whatever the fast path accepts of a packed decision, the generic path acce
   assert.ok(accepted > 300, `fast path accepted only ${accepted} bodies`);
 });
 
-const knob = fc.oneof(
-  fc.constant(undefined),
-  fc.double({ min: 0, max: 1e6, noNaN: true }),
-  fc.constantFrom(0, 1, 7, 0.5, Number.POSITIVE_INFINITY),
-);
-const ingressDecisionArb = fc.record({
-  tenants: fc.dictionary(
-    fc.constantFrom('t', 'gold', '10', '2', 'x y'),
-    fc.record({ rate: knob, burst: knob, slack: fc.option(fc.constantFrom(0, 0.25)) }),
-  ),
-  demands: fc.array(
-    fc.dictionary(fc.constantFrom('t', 'gold', '10', '2'), fc.nat(50), { maxKeys: 3 }),
-    { minLength: 1, maxLength: 4 },
-  ),
-});
-
 test("a round's packed ingress decisions, patched into one template, are their split parts packed", () => {
   fc.assert(
-    fc.property(ingressDecisionArb, ({ tenants, demands }) => {
-      const d: Decision = {
-        epoch: 12,
-        ttlSeconds: 3,
-        tenants: Object.fromEntries(
-          Object.entries(tenants).map(([name, k]) => [
-            name,
-            {
-              ...(k.slack === null ? {} : { deadlineAdmission: { slack: k.slack } }),
-              ...(k.rate === undefined
-                ? {}
-                : { rateLimit: { ratePerSecond: k.rate, burst: k.burst ?? 1 } }),
-              ...(k.burst === undefined ? {} : { weight: k.burst + 1 }),
-            },
-          ]),
-        ),
-      };
-      const instances: InstanceDemand[] = demands.map((demand, i) => ({
-        id: `in-${i}`,
-        role: 'ingress',
-        service: 'gw',
-        demand,
-      }));
+    fc.property(ingressDecisionArb, (drawn) => {
+      const { decision: d, instances } = ingressCase(drawn);
       const split = new Split(d, instances);
       const encodePacked = packedIngressEncoder(shared, split);
       instances.forEach((_, i) => {
