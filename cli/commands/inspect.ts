@@ -57,7 +57,7 @@ export function register(program: Command): void {
               ? `× ${down}^a for a < 0 (tighten only)`
               : `× ${down}^a for a < 0, × ${up}^a for a > 0`;
         const shield = a.residualShield
-          ? ` (loosening shielded: path below ${a.residualShield.utilization} busy, SLOs met, ≤ ${a.residualShield.demandCap} × offered${a.residualShield.transfer === undefined ? '' : `; rate freed by tightening goes to ${a.residualShield.transfer === 'asked' ? 'held-back loosenings' : 'tenants short of their entitlement'} at a shared service`}${a.residualShield.floor === 'entitlement' ? '; tightening never below the entitlement' : ''})`
+          ? ` (loosening shielded: path below ${a.residualShield.utilization} busy, SLOs met, ≤ ${a.residualShield.demandCap} × offered${a.residualShield.transfer === undefined ? '' : `; rate freed by tightening goes to ${a.residualShield.transfer === 'asked' ? 'held-back loosenings' : 'tenants short of their entitlement'} at a shared service`}${a.residualShield.floor === undefined ? '' : `; tightening never below the ${a.residualShield.floor === 'guarantee' ? 'guarantee' : 'entitlement'}`})`
           : '';
         // Only the knobs the network sets (bundles before `knobs` was recorded: both).
         const knobs: readonly string[] = a.knobs ?? ['rateLimit', 'weight'];

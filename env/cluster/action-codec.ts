@@ -116,8 +116,11 @@ export interface ResidualShield {
    * guarantee — nor below the base's own limit where that is lower. The safety bound of
    * issue 9's guard (never throttle a tenant below its guarantee), made a property of the
    * action space. Absent: tightening is unbounded (down to R^-1 × the base's limit).
+   * `guarantee`: the same, but a tenant with a guarantee is never taken below the
+   * guarantee itself, even in a window in which it offered less — the daemon guard's
+   * bound exactly, which leaves room for the next window's burst.
    */
-  readonly floor?: 'entitlement';
+  readonly floor?: 'entitlement' | 'guarantee';
 }
 
 export type ActionCodecOptions = Partial<Omit<ActionCodecJson, 'kind' | 'version'>>;
@@ -374,11 +377,12 @@ export class ActionCodec {
         if (f > 1) this.wanted[index] = 0;
         else if (wanted > 1 && transfer === 'asked') this.wanted[index] = baseRate * (wanted - 1);
       }
-      if (f < 1 && shield?.floor === 'entitlement' && windowSeconds > 0) {
+      if (f < 1 && shield?.floor !== undefined && windowSeconds > 0) {
         const reference = b.rateLimit?.ratePerSecond ?? offered * 2;
         const rateNow = t.offered / windowSeconds;
         const g = t.guaranteedRate;
-        const entitled = g === null ? rateNow : Math.min(rateNow, g);
+        const entitled =
+          g === null ? rateNow : shield.floor === 'guarantee' ? g : Math.min(rateNow, g);
         if (reference > 0) f = Math.max(f, Math.min(1, entitled / reference));
       }
       if (f < 1 && transfer !== undefined) {
@@ -600,8 +604,11 @@ export function residualShieldProblem(shield: {
       message: `must be asked or shortfall, got ${JSON.stringify(t)}`,
     };
   const floor = shield.floor;
-  if (floor !== undefined && floor !== 'entitlement')
-    return { field: 'floor', message: `must be entitlement, got ${JSON.stringify(floor)}` };
+  if (floor !== undefined && floor !== 'entitlement' && floor !== 'guarantee')
+    return {
+      field: 'floor',
+      message: `must be entitlement or guarantee, got ${JSON.stringify(floor)}`,
+    };
   return null;
 }
 

@@ -319,7 +319,7 @@ test('the committed bundle’s action codec round-trips unchanged, its shield in
     utilization: 0.9,
     demandCap: 1,
     transfer: 'asked',
-    floor: 'entitlement',
+    floor: 'guarantee',
   });
   assert.deepEqual(JSON.parse(JSON.stringify(action.toJSON())), codec.action);
 });
@@ -384,8 +384,24 @@ test('shield floor entitlement: tightening stops at min(offered, guarantee), or 
   assert.throws(
     () =>
       new ActionCodec({
-        residualShield: { utilization: 0.9, demandCap: 1, floor: 'guarantee' as 'entitlement' },
+        residualShield: { utilization: 0.9, demandCap: 1, floor: 'all' as 'entitlement' },
       }),
-    /residualShield\.floor must be entitlement, got "guarantee"/,
+    /residualShield\.floor must be entitlement or guarantee, got "all"/,
+  );
+  // floor guarantee: b (offering 20 against a guarantee of 16) stops at 16 as before; a
+  // guaranteed tenant offering less than its guarantee stops at the guarantee, not its rate.
+  const atGuarantee = new ActionCodec({
+    ...codec.params,
+    residualShield: { utilization: 0.9, demandCap: 1, floor: 'guarantee' },
+  });
+  const light: Signals = {
+    ...w,
+    tenants: [w.tenants[0]!, { ...w.tenants[1]!, guaranteedRate: 25 }, w.tenants[2]!],
+  };
+  assert.equal(atGuarantee.decodeResidual(all, w, BASE).tenants!.b!.rateLimit!.ratePerSecond, 16);
+  assert.equal(codec.decodeResidual(all, light, BASE).tenants!.b!.rateLimit!.ratePerSecond, 20);
+  assert.equal(
+    atGuarantee.decodeResidual(all, light, BASE).tenants!.b!.rateLimit!.ratePerSecond,
+    25,
   );
 });

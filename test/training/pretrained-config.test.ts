@@ -91,8 +91,8 @@ test('bad pretrained configs name the file, the field and the rule', () => {
     /must be asked or shortfall, got "yes" at rateShield\.transfer/,
   );
   fails(
-    'rateShield: { utilization: 0.9, floor: guarantee }',
-    /must be entitlement, got "guarantee" at rateShield\.floor/,
+    'rateShield: { utilization: 0.9, floor: guaranteed }',
+    /must be entitlement or guarantee, got "guaranteed" at rateShield\.floor/,
   );
   fails('weightCorrection: x', /must be a number, got "x" at weightCorrection/);
   fails('baseRelativeReward: 1', /must be a boolean, got 1 at baseRelativeReward/);
@@ -230,7 +230,7 @@ test('the committed pretrained bundle records its feature ranges and verifies', 
   assert.match(inspect.stdout, /: OK /);
   assert.match(
     inspect.stdout,
-    /corrections: rate limit × 4\^a for a < 0, × 2\^a for a > 0 \(loosening shielded: .*; tightening never below the entitlement\)\n/,
+    /corrections: rate limit × 4\^a for a < 0, × 2\^a for a > 0 \(loosening shielded: .*; tightening never below the guarantee\)\n/,
   );
   assert.match(
     inspect.stdout,
