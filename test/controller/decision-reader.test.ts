@@ -11,7 +11,14 @@ import {
 import { readDecision } from '../../controller/decision-reader.js';
 import { readHeartbeat } from '../../controller/report-reader.js';
 import type { DecisionMessage, DecisionPart } from '../../controller/protocol.js';
-import { DECISION_SHARED as shared, INGRESS_PART, SERVICE_PART, keyOrder } from './fixtures.js';
+import {
+  DECISION_SHARED as shared,
+  INGRESS_PART,
+  SERVICE_PART,
+  keyOrder,
+  partNameArb,
+  tenantKnobsArb,
+} from './fixtures.js';
 
 const decision = (part: DecisionPart): DecisionMessage => ({ type: 'decision', ...shared, part });
 
@@ -140,10 +147,7 @@ const number = fc.oneof(
   fc.double({ min: -1e12, max: 1e12, noNaN: true }),
   fc.constantFrom(-1, -0, 0, 1, 2 ** 53, 2 ** 32, Infinity, -Infinity, NaN, 0.5, 86400, 86401),
 );
-const name = fc.oneof(
-  fc.constantFrom('t0', 't1', 'gold', 'api', '7', 'constructor', '__proto__', 'é', '', 'a\u0007'),
-  fc.string({ maxLength: 6 }),
-);
+const name = partNameArb;
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
 const knobsArb = fc.record(
   {
@@ -155,18 +159,7 @@ const knobsArb = fc.record(
   },
   { requiredKeys: [] },
 );
-const tenantArb = fc.record(
-  {
-    weight: number,
-    priority: number,
-    concurrencyLimit: number,
-    queueDelayThreshold: number,
-    admitProbability: number,
-    rateLimit: fc.record({ ratePerSecond: number, burst: number }),
-    deadlineAdmission: fc.record({ slack: number }),
-  },
-  { requiredKeys: [] },
-);
+const tenantArb = tenantKnobsArb(number);
 const serviceArb = fc.record(
   {
     concurrencyLimit: number,

@@ -192,3 +192,25 @@ export const SERVICE_PART: DecisionPart = {
     db: {},
   },
 };
+
+/** Tenant and service names for decision parts, awkward ones included. */
+export const partNameArb = fc.oneof(
+  fc.constantFrom('t0', 't1', 'gold', 'api', '7', 'constructor', '__proto__', 'é', '', 'a\u0007'),
+  fc.string({ maxLength: 6 }),
+);
+
+/** A tenant's decision knobs, each present or not, with values drawn from `number`. */
+export function tenantKnobsArb(number: fc.Arbitrary<number>) {
+  return fc.record(
+    {
+      weight: number,
+      priority: number,
+      concurrencyLimit: number,
+      queueDelayThreshold: number,
+      admitProbability: number,
+      rateLimit: fc.record({ ratePerSecond: number, burst: number }),
+      deadlineAdmission: fc.record({ slack: number }),
+    },
+    { requiredKeys: [] },
+  );
+}

@@ -15,6 +15,8 @@ import {
   ingressCase,
   ingressDecisionArb,
   keyOrder,
+  partNameArb,
+  tenantKnobsArb,
 } from './fixtures.js';
 
 const decision = (part: DecisionPart): DecisionMessage => ({ type: 'decision', ...shared, part });
@@ -108,22 +110,8 @@ const number = fc.oneof(
   fc.double({ min: -1e12, max: 1e12, noNaN: true }),
   fc.constantFrom(-1, -0, 0, 1, 2 ** 53, 2 ** 32, Infinity, -Infinity, 0.5, 86400),
 );
-const name = fc.oneof(
-  fc.constantFrom('t0', 't1', 'gold', 'api', '7', 'constructor', '__proto__', 'é', '', 'a\u0007'),
-  fc.string({ maxLength: 6 }),
-);
-const tenantArb = fc.record(
-  {
-    weight: number,
-    priority: number,
-    concurrencyLimit: number,
-    queueDelayThreshold: number,
-    admitProbability: number,
-    rateLimit: fc.record({ ratePerSecond: number, burst: number }),
-    deadlineAdmission: fc.record({ slack: number }),
-  },
-  { requiredKeys: [] },
-);
+const name = partNameArb;
+const tenantArb = tenantKnobsArb(number);
 const partArb = fc.record(
   {
     tenants: fc.dictionary(name, tenantArb, { maxKeys: 5 }),
