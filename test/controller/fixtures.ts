@@ -214,3 +214,13 @@ export function tenantKnobsArb(number: fc.Arbitrary<number>) {
     { requiredKeys: [] },
   );
 }
+
+/**
+ * A message body as sent, with the bytes at `flips` (mod its length) shifted by their
+ * value, and that mutated copy with its last 3 bytes cut: what decoder fuzz tests feed.
+ */
+export function mutatedBodies(body: Uint8Array, flips: readonly number[]): Uint8Array[] {
+  const bytes = new Uint8Array(body);
+  for (const f of flips) bytes[f % bytes.length] = (bytes[f % bytes.length]! + f) & 0xff;
+  return [body, bytes, bytes.subarray(0, Math.max(1, bytes.length - 3))];
+}
