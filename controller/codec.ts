@@ -19,7 +19,7 @@ import {
 } from './codec-parts.js';
 import { PackWriter } from './pack-writer.js';
 import { packPart, unpackPart } from './packed-decision.js';
-import type { Split } from './split.js';
+import { scaled, type Split } from './split.js';
 import { readHeartbeat } from './report-reader.js';
 import { readDecision } from './decision-reader.js';
 import { bool, bounded, finite, int, name, oneOf, record, text } from './fields.js';
@@ -174,9 +174,9 @@ export function ingressPartEncoder(
       if (t.rateLimit === undefined) continue;
       // As split.ts's ingressPart computes them.
       const share = split.share(i, t.name);
-      w.number(t.rateLimit.ratePerSecond * share)
+      w.number(scaled(t.rateLimit.ratePerSecond, share))
         .raw(BURST_KEY)
-        .number(Math.max(1, t.rateLimit.burst * share));
+        .number(Math.max(1, scaled(t.rateLimit.burst, share)));
     }
     return w.take();
   };

@@ -28,6 +28,7 @@ import {
   MAX_MESSAGE_BYTES,
   type ClientMessage,
   type ControllerMessage,
+  type DecisionPart,
   type ErrorCode,
   type Message,
   type ProtocolVersion,
@@ -103,6 +104,10 @@ interface Current {
   readonly decision: Decision;
   readonly window: number;
   readonly expiresAtSeconds: number;
+  /** The round's split, which answers late reports of the instances it was sent to. */
+  readonly split: Split;
+  /** Instance key → its index in `split`, built by the first late report. */
+  index?: Map<string, number>;
 }
 
 export class ControllerDaemon {
@@ -372,7 +377,7 @@ export class ControllerDaemon {
     const lease = c === null ? 0 : c.expiresAtSeconds - this.clock();
     if (c === null || lease <= 0) return;
     const inst = this.book.get(key);
-    const part = splitDecisionFor(c.decision, this.book.demands(), key);
+    const part = inst === undefined ? undefined : this.partInForce(c, key);
     if (inst === undefined || part === undefined) return;
     const decision: ControllerMessage = {
       type: 'decision',
@@ -383,6 +388,19 @@ export class ControllerDaemon {
       part,
     };
     this.post(inst.address, encodeMessage(decision, inst.version));
+  }
+
+  /**
+   * `key`'s part of the decision in force: the one its round sent it, if it was live then,
+   * looked up in the round's split (a storm of late reports costs one index, not a split
+   * per report); else, for an instance that registered since, split for it alone.
+   */
+  private partInForce(c: Current, key: string): DecisionPart | undefined {
+    c.index ??= new Map(c.split.instances.map((inst, i) => [inst.id, i]));
+    const i = c.index.get(key);
+    return i === undefined
+      ? splitDecisionFor(c.decision, this.book.demands(), key)
+      : c.split.part(i);
   }
 
   private onReport(
@@ -454,11 +472,11 @@ export class ControllerDaemon {
     this.lastEpoch = epoch;
     decision = { ...decision, epoch };
     const now = this.clock();
-    this.current = { decision, window, expiresAtSeconds: now + decision.ttlSeconds };
     const shared = { session: this.session, epoch, window, leaseSeconds: decision.ttlSeconds };
     // `live()` and `demands()` list the instances in the same order.
     const live = this.book.live();
     const split = new Split(decision, this.book.demands());
+    this.current = { decision, window, expiresAtSeconds: now + decision.ttlSeconds, split };
     const encode = decisionEncoder(shared);
     const encodeIngress = ingressPartEncoder(shared, split);
     const encodePacked = packedIngressEncoder(shared, split);

@@ -15,7 +15,7 @@ import { ProtocolError } from '../sim-cluster/errors.js';
 import { readDecisionPart } from './codec-parts.js';
 import { array, name, record } from './fields.js';
 import { LIMITS, PACKED_VERSION, type DecisionMessage, type DecisionPart } from './protocol.js';
-import type { Split } from './split.js';
+import { scaled, type Split } from './split.js';
 
 /**
  * The knobs a packed part may carry, in their one allowed order: a part's `knobs` lists
@@ -212,8 +212,8 @@ export function packedIngressEncoder(
       const r = rated[t]!;
       // As split.ts's ingressPart computes them.
       const share = split.share(i, r.name);
-      out.writeDoubleLE(r.rate * share, rateAt[t]!);
-      out.writeDoubleLE(Math.max(1, r.burst * share), rateAt[t]! + 8);
+      out.writeDoubleLE(scaled(r.rate, share), rateAt[t]!);
+      out.writeDoubleLE(Math.max(1, scaled(r.burst, share)), rateAt[t]! + 8);
     }
     return out;
   };

@@ -149,6 +149,15 @@ export function demandShare(
   return new DemandShares(peers).of(inst, tenant);
 }
 
+/**
+ * `limit` × `share`, where an unbounded limit stays unbounded: Infinity × a share of 0
+ * (an instance that saw none of the tenant's demand) would be NaN, which version 1 reads
+ * as invalid and version 2 as a knob left out.
+ */
+export function scaled(limit: number, share: number): number {
+  return limit === Infinity ? Infinity : limit * share;
+}
+
 /** Demand totals of one group of peers, computed once so a split is linear in its size. */
 class DemandShares {
   private readonly byTenant = new Map<string, number>();
@@ -190,8 +199,8 @@ function ingressPart(
     if (d.rateLimit !== undefined) {
       const share = shares.of(inst, name);
       const rateLimit = {
-        ratePerSecond: d.rateLimit.ratePerSecond * share,
-        burst: Math.max(1, d.rateLimit.burst * share),
+        ratePerSecond: scaled(d.rateLimit.ratePerSecond, share),
+        burst: Math.max(1, scaled(d.rateLimit.burst, share)),
       };
       tenants[name] =
         d.deadlineAdmission === undefined
@@ -213,7 +222,7 @@ function servicePart(
   if (own === undefined) return { tenants };
   const service: { -readonly [K in keyof ServiceDecision]: ServiceDecision[K] } = {};
   if (own.concurrencyLimit !== undefined)
-    service.concurrencyLimit = own.concurrencyLimit * shares.of(inst);
+    service.concurrencyLimit = scaled(own.concurrencyLimit, shares.of(inst));
   if (own.queueDelayThreshold !== undefined) service.queueDelayThreshold = own.queueDelayThreshold;
   if (own.tenants !== undefined) {
     service.tenants = Object.fromEntries(
@@ -232,7 +241,7 @@ function scaleKnobs(
 ): AdmissionKnobs {
   return knobs.concurrencyLimit === undefined
     ? knobs
-    : { ...knobs, concurrencyLimit: knobs.concurrencyLimit * shares.of(inst, tenant) };
+    : { ...knobs, concurrencyLimit: scaled(knobs.concurrencyLimit, shares.of(inst, tenant)) };
 }
 
 /**

@@ -78,6 +78,34 @@ test('instances that saw no demand share a rate equally', () => {
   assert.equal(demandShare(peers[0]!, peers, 't'), 1 / 2);
 });
 
+test('an unbounded limit stays unbounded at an instance that saw none of its demand', () => {
+  // Infinity × a share of 0 would be NaN: invalid in version 1, "no knob" in version 2.
+  const unbounded: Decision = {
+    epoch: 1,
+    ttlSeconds: 5,
+    tenants: {
+      t: { rateLimit: { ratePerSecond: Infinity, burst: Infinity }, concurrencyLimit: Infinity },
+    },
+    services: { api: { concurrencyLimit: Infinity } },
+  };
+  const parts = splitDecision(unbounded, [
+    { id: 'a', role: 'ingress', service: 'gw', demand: { t: 20 } },
+    { id: 'b', role: 'ingress', service: 'gw', demand: {} },
+    { id: 's1', role: 'service', service: 'api', demand: { t: 5 } },
+    { id: 's2', role: 'service', service: 'api', demand: {} },
+  ]);
+  for (const id of ['a', 'b']) {
+    assert.deepEqual(parts.get(id)!.tenants!.t!.rateLimit, {
+      ratePerSecond: Infinity,
+      burst: Infinity,
+    });
+  }
+  for (const id of ['s1', 's2']) {
+    assert.equal(parts.get(id)!.tenants!.t!.concurrencyLimit, Infinity);
+    assert.equal(parts.get(id)!.services!.api!.concurrencyLimit, Infinity);
+  }
+});
+
 test('service instances get the admission knobs, with concurrency limits split and the rest copied', () => {
   const parts = splitDecision(decision, [
     { id: 's1', role: 'service', service: 'api', demand: { t: 3 } },

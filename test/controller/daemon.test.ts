@@ -250,10 +250,10 @@ test('an SDK client packs its reports (version 2) when welcomed in it; version-1
     Object.fromEntries((await c.get()).values.map((v) => [v.labels[label], v.value]));
   assert.deepEqual(await count(d.metrics.reports, 'outcome'), { accepted: 2 });
   assert.equal((await count(d.metrics.received, 'type')).report, 2);
-  // A late report is answered with the decision in force.
+  // A late report is answered with the decision in force: the part its round sent.
   const snapshot = packed.waitForDecision(4);
-  packed.report(report(4, [tenant('t', 30)]));
-  await snapshot;
+  packed.report(report(4, [tenant('t', 90)]));
+  assert.equal((await snapshot)!.part.tenants?.t?.rateLimit?.ratePerSecond, (100 * 30) / 40);
   assert.deepEqual(await count(d.metrics.reports, 'outcome'), { accepted: 2, late: 1 });
   assert.match(
     await d.metrics.registry.metrics(),
