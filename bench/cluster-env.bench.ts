@@ -31,49 +31,26 @@
  * Each round also runs the async env with `callerSteps`: 2 stepping threads, the calling
  * thread (sub-envs 0-7) and 1 worker thread (8-15), on the same 16 sub-envs, and in
  * training's shape (2 × 4). Its figures are labelled apart from the default mode's.
+ *
+ * And each round measures the single env once more in a fresh process pinned to one core
+ * (single-env.ts, `taskset -c 0`): in the bench process one env keeps 1.05-1.08 cores
+ * busy, its V8 helper threads (scavenges, marking, compilation) borrowing the idle core,
+ * which the vector env's two stepping threads do not leave idle. The issue's baseline is
+ * "on one core"; both baselines are reported.
  */
-import { RngStream } from '../sim-cluster/rng.js';
 import { cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AsyncVectorEnv, ClusterEnv, SyncVectorEnv, make } from '../env/index.js';
-import type { ClusterEnvOptions, Env, VectorEnv } from '../env/index.js';
+import type { ClusterEnvOptions, VectorEnv } from '../env/index.js';
 import type { FreeRunningResult, FreeRunningSetup } from './free-running-worker.js';
 import type { BenchFigure } from './run.js';
+import { MIN_SECONDS, pinnedSingleEnv, randomActions, singleEnv } from './single-env.js';
 
 export const name = 'env: ClusterEnv (governor/Cluster-v0) throughput';
 
-const MIN_SECONDS = 3;
 const WARM_CALLS = 300;
 const VECTOR_ENVS = 16;
 const ID = 'governor/Cluster-v0';
-
-function randomActions(count: number, dim: number): Float32Array {
-  const rng = new RngStream(0, 'bench/cluster-actions');
-  return Float32Array.from({ length: count * dim }, () => 2 * rng.next() - 1);
-}
-
-/** Wall-clock and CPU-time steps per second of one env, over at least MIN_SECONDS. */
-function singleEnv(env: Env<Float32Array, Float32Array>): { wall: number; cpu: number } {
-  const dim = env.actionSpace.sample(0).length;
-  const actions = randomActions(1024, dim);
-  env.reset({ seed: 0 });
-  let steps = 0;
-  const cpuStart = process.cpuUsage();
-  const start = performance.now();
-  let elapsed = 0;
-  while (elapsed < MIN_SECONDS * 1000) {
-    for (let k = 0; k < 500; k++) {
-      const row = (steps & 1023) * dim;
-      const r = env.step(actions.subarray(row, row + dim));
-      steps += 1;
-      if (r.terminated || r.truncated) env.reset();
-    }
-    elapsed = performance.now() - start;
-  }
-  const cpu = process.cpuUsage(cpuStart);
-  env.close();
-  return { wall: steps / (elapsed / 1000), cpu: steps / ((cpu.user + cpu.system) / 1e6) };
-}
 
 /** Wall-clock env-steps per second of a vector env, and env-steps per CPU second of the process. */
 async function vectorEnv(envs: VectorEnv): Promise<{ wall: number; cpu: number }> {
@@ -169,6 +146,8 @@ export async function run(): Promise<BenchFigure[]> {
   // members) in one thread and in two workers of 8, so a change in the machine's load
   // hits all three alike; each round's ratios compare neighbouring measurements.
   const raw: { wall: number; cpu: number }[] = [];
+  // The single env again in a process pinned to one core (single-env.ts), where taskset is.
+  const pinned: { wall: number; cpu: number }[] = [];
   const sync: { wall: number; cpu: number }[] = [];
   const async: { wall: number; cpu: number }[] = [];
   const polling: { wall: number; cpu: number }[] = [];
@@ -184,6 +163,8 @@ export async function run(): Promise<BenchFigure[]> {
     AsyncVectorEnv.create({ id: ID, numEnvs, numWorkers: 2, callerSteps: true });
   for (let round = 0; round < ROUNDS; round++) {
     raw.push(singleEnv(new ClusterEnv()));
+    const one = pinnedSingleEnv();
+    if (one !== undefined) pinned.push(one);
     sync.push(await vectorEnv(SyncVectorEnv.make(ID, VECTOR_ENVS)));
     async.push(await vectorEnv(await asyncEnv(0)));
     polling.push(await vectorEnv(await asyncEnv(POLL_CHECKS)));
@@ -201,11 +182,39 @@ export async function run(): Promise<BenchFigure[]> {
   const callerOverSingle = caller.map((a, i) => a.wall / raw[i]!.wall);
   const callerOverFree = caller.map((a, i) => a.wall / free[i]!.wall);
   const callerTrainingOverSingle = callerTraining.map((a, i) => a.wall / raw[i]!.wall);
+  const callerOverPinned = pinned.map((p, i) => caller[i]!.wall / p.wall);
+  const freeOverPinned = pinned.map((p, i) => free[i]!.wall / p.wall);
   const social: ClusterEnvOptions = { scenario: 'social-network', controlInterval: 0.05 };
   const sn = singleEnv(new ClusterEnv(social));
   const loadAfter = loadavg()[0] ?? NaN;
   const wall = (xs: readonly { wall: number }[]): number => median(xs.map((x) => x.wall));
   const cpu = (xs: readonly { cpu: number }[]): number => median(xs.map((x) => x.cpu));
+  const onOneCore: BenchFigure[] =
+    pinned.length < ROUNDS
+      ? [{ label: 'single env pinned to one core: not measured (no taskset)', value: 0, unit: '' }]
+      : [
+          {
+            label: 'cluster-train, single env in a process pinned to one core (taskset -c 0)',
+            value: wall(pinned),
+            unit: 'steps/s',
+          },
+          {
+            label: 'the same per CPU second',
+            value: cpu(pinned),
+            unit: 'steps/cpu-s',
+          },
+          {
+            label: `AsyncVectorEnv(callerSteps, 2 threads) ÷ pinned single env (range ${range(callerOverPinned)})`,
+            value: median(callerOverPinned),
+            unit: '×',
+            target: '>= 1.6',
+          },
+          {
+            label: `2 free-running workers ÷ pinned single env (range ${range(freeOverPinned)})`,
+            value: median(freeOverPinned),
+            unit: '×',
+          },
+        ];
   return [
     {
       label: 'machine load average (1 min) before',
@@ -307,6 +316,7 @@ export async function run(): Promise<BenchFigure[]> {
       value: median(callerTrainingOverSingle),
       unit: '×',
     },
+    ...onOneCore,
     { label: 'social-network at 0.05 s windows, single env', value: sn.wall, unit: 'steps/s' },
     {
       label: 'machine load average (1 min) after',
