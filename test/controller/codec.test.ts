@@ -13,7 +13,15 @@ import {
 import { PACKED_TENANT_FIELDS } from '../../controller/codec-parts.js';
 import { MAX_MESSAGE_BYTES, type DecisionPart, type Message } from '../../controller/protocol.js';
 import { Split } from '../../controller/split.js';
-import { ingressCase, ingressDecisionArb, report, service, tenant } from './fixtures.js';
+import {
+  DECISION_SHARED as shared,
+  decisionOf,
+  ingressCase,
+  ingressDecisionArb,
+  report,
+  service,
+  tenant,
+} from './fixtures.js';
 
 const EXAMPLES: Message[] = [
   { type: 'register', instance: 'api-1', service: 'api', role: 'service' },
@@ -163,7 +171,6 @@ test('every number of a reported tenant is checked: a bad one is rejected naming
 });
 
 test("a round's decision messages built on a shared header are byte for byte encodeMessage's", () => {
-  const shared = { session: 'f00d', epoch: 12, window: 40, leaseSeconds: 3 };
   const encode1 = decisionEncoder(shared);
   const parts: DecisionPart[] = [
     {},
@@ -172,16 +179,15 @@ test("a round's decision messages built on a shared header are byte for byte enc
   ];
   for (const part of parts) {
     const bytes = encode1(part);
-    assert.deepEqual(new Uint8Array(bytes), encodeMessage({ type: 'decision', ...shared, part }));
+    assert.deepEqual(new Uint8Array(bytes), encodeMessage(decisionOf(part)));
     assert.deepEqual(decodeMessage(bytes), {
       ok: true,
-      message: { type: 'decision', ...shared, part },
+      message: decisionOf(part),
     });
   }
 });
 
 test("an ingress part written straight into bytes is byte for byte its split part's encoding", () => {
-  const shared = { session: 'f00d', epoch: 12, window: 40, leaseSeconds: 3 };
   fc.assert(
     fc.property(ingressDecisionArb, (drawn) => {
       const { decision, instances } = ingressCase(drawn);
@@ -191,10 +197,7 @@ test("an ingress part written straight into bytes is byte for byte its split par
       instances.forEach((_, i) => {
         const expected = encodeAny(split.part(i));
         assert.deepEqual(new Uint8Array(encodeIngress(i)), new Uint8Array(expected));
-        assert.deepEqual(
-          new Uint8Array(expected),
-          encodeMessage({ type: 'decision', ...shared, part: split.part(i) }),
-        );
+        assert.deepEqual(new Uint8Array(expected), encodeMessage(decisionOf(split.part(i))));
       });
     }),
     { numRuns: 1000, seed: 9 },

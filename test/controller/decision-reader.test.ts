@@ -13,6 +13,7 @@ import { readHeartbeat } from '../../controller/report-reader.js';
 import type { DecisionMessage, DecisionPart } from '../../controller/protocol.js';
 import {
   DECISION_SHARED as shared,
+  decisionOf as decision,
   INGRESS_PART,
   SERVICE_PART,
   keyOrder,
@@ -20,8 +21,6 @@ import {
   partNameArb,
   tenantKnobsArb,
 } from './fixtures.js';
-
-const decision = (part: DecisionPart): DecisionMessage => ({ type: 'decision', ...shared, part });
 
 /** The fast result equals the generic one, values by Object.is and keys in the same order. */
 function assertSame(fast: DecisionMessage | null, body: Uint8Array): void {

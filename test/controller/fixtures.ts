@@ -5,7 +5,12 @@ import type { InstanceDemand } from '../../controller/split.js';
 import { REJECT_REASONS, type Decision } from '../../sim-cluster/enforcement.js';
 import type { Signals, TenantSignals } from '../../sim-cluster/signals.js';
 import type { Policy } from '../../policies/policy.js';
-import type { DecisionPart, ReportMessage, ServiceReport } from '../../controller/protocol.js';
+import type {
+  DecisionMessage,
+  DecisionPart,
+  ReportMessage,
+  ServiceReport,
+} from '../../controller/protocol.js';
 
 export const silent = pino({ level: 'silent' });
 
@@ -159,6 +164,13 @@ export function ingressCase({
 
 /** The envelope of the decision messages the codec tests build. */
 export const DECISION_SHARED = { session: 's-7f3a', epoch: 12, window: 11, leaseSeconds: 3 };
+
+/** A decision message carrying `part` in the `DECISION_SHARED` envelope. */
+export const decisionOf = (part: DecisionPart): DecisionMessage => ({
+  type: 'decision',
+  ...DECISION_SHARED,
+  part,
+});
 
 /** Every map's keys, depth first: equal messages built in another key order differ here. */
 export function keyOrder(value: unknown): string[] {

@@ -6,10 +6,11 @@ import { decode, encode } from '@msgpack/msgpack';
 import { decodeGeneric, decodeMessage, encodeMessage } from '../../controller/codec.js';
 import { readDecision } from '../../controller/decision-reader.js';
 import { PACKED_KNOBS, packedIngressEncoder, packPart } from '../../controller/packed-decision.js';
-import type { DecisionMessage, DecisionPart } from '../../controller/protocol.js';
+import type { DecisionPart } from '../../controller/protocol.js';
 import { Split } from '../../controller/split.js';
 import {
   DECISION_SHARED as shared,
+  decisionOf as decision,
   INGRESS_PART,
   SERVICE_PART,
   ingressCase,
@@ -19,8 +20,6 @@ import {
   partNameArb,
   tenantKnobsArb,
 } from './fixtures.js';
-
-const decision = (part: DecisionPart): DecisionMessage => ({ type: 'decision', ...shared, part });
 
 /** A part encoded in version 1 and packed decodes to equal messages, keys in one order. */
 function assertSameInBoth(part: DecisionPart): void {
